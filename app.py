@@ -1,0 +1,185 @@
+"""Verbatim in the browser: the Ask page. Display only: every decision lives in retrieval/ and index/.
+
+Run with ``streamlit run app.py``. VERBATIM_CORPUS, VERBATIM_INDEX and
+VERBATIM_MODEL choose another library or model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from index import Settings, VerbatimError, build_index
+from index.errors import StoreError
+from retrieval import Answer, Hit, Library, StaleIndexError, ask
+from retrieval.highlight import escaped, highlighted_html
+
+HELP = """
+**Ask** a question in your own words. Verbatim finds the passages of the library
+that answer it and marks the sentences that answer best.
+
+- **Answer** lists those sentences, each numbered. The number points to its passage below.
+- Every passage shows its **citation**: document, date, the question it belongs to
+  (Q7 = the seventh question of the transcript) and its paragraph (¶2).
+  The words shown are exactly the source's words at that place.
+- **Speaker and role**: *answer* passages are the official's own words (answers and
+  opening remarks); *question* passages are the questioner's. Only answers are
+  offered as answer sentences, unless you search questions only.
+- **Context** under a passage opens the passages before and after it, and for an
+  answer the question it replies to.
+- When nothing in the library addresses the question, Verbatim says so and lists
+  the closest passages for reference only.
+
+Filters in the sidebar limit the search to some documents or to one role.
+"""
+ROLE_CHOICES = {"All speakers": "all", "Answers only": "answer", "Questions only": "question"}
+STAGES = {
+    "reading": "Reading documents",
+    "passages": "Embedding passages",
+    "sentences": "Embedding sentences",
+    "saving": "Saving",
+}
+
+
+@st.cache_resource(show_spinner="Loading the index and the model…")
+def open_library(corpus: str, index: str) -> Library:
+    """The library, opened once per process and shared read-only by every session."""
+    library = Library.open(Path(index), Path(corpus))
+    _ = library.embedder.model  # load the model now rather than on the first question
+    return library
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_answer(_library: Library, index: str, question: str, doc_ids: tuple[str, ...], role: str, k: int) -> Answer:
+    """The answer to a question with these filters, remembered across reruns."""
+    return ask(_library, question, k=k, doc_ids=doc_ids or None, role=role)
+
+
+def build_with_progress(settings: Settings) -> None:
+    """Build or update the index, showing a progress bar and any skipped files."""
+    bar = st.progress(0.0, text="Building the index for the first time…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{STAGES.get(stage, stage)}: {done}/{total}")
+
+    report = build_index(settings.corpus_dir, settings.index_dir, settings.model, progress)
+    bar.empty()
+    for problem in report.problems:
+        st.warning(f"Skipped a file: {problem}")
+
+
+def load_library() -> Library | None:
+    """The library, building the index first when it is missing, stale or damaged."""
+    settings = Settings.from_env()
+    corpus, index = str(settings.corpus_dir), str(settings.index_dir)
+    try:
+        library = open_library(corpus, index)
+        if library.stored.manifest["model"] == settings.model:
+            return library
+    except (StoreError, StaleIndexError):
+        pass
+    try:
+        build_with_progress(settings)
+        open_library.clear()
+        return open_library(corpus, index)
+    except VerbatimError as err:
+        st.error(f"Cannot open the library: {err}")
+        return None
+
+
+def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
+    """The document, role and result-count filters chosen in the sidebar."""
+    with st.sidebar:
+        st.header("Filters")
+        docs = st.multiselect(
+            "Documents",
+            options=list(library.documents),
+            format_func=lambda doc_id: library.documents[doc_id].short_title,
+            placeholder="All documents",
+        )
+        role = ROLE_CHOICES[st.radio("Whose words", list(ROLE_CHOICES))]
+        k = st.slider("Passages to show", min_value=1, max_value=20, value=5)
+    return tuple(docs), role, k
+
+
+def anchor(hit: Hit) -> str:
+    """The HTML id of a passage's card, for links from answer sentences."""
+    return "passage-" + hit.passage.passage_id.rsplit(":", 1)[-1]
+
+
+def show_answer(answer: Answer) -> None:
+    """The numbered answer sentences with their citations, or a plain 'not addressed'."""
+    if not answer.answerable:
+        st.warning(
+            "The library does not seem to address this question. "
+            "The closest passages are listed below for reference, not as answers."
+        )
+        return
+    st.subheader("Answer")
+    if not answer.sentences:
+        st.info("No answer sentences among the passages found; see the passages below.")
+    for number, sentence in enumerate(answer.sentences, start=1):
+        hit = next(h for h in answer.hits if h.passage == sentence.passage)
+        st.markdown(
+            f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
+            f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
+            f'<a href="#{anchor(hit)}">{escaped(sentence.passage.label)}</a></small></p>',
+            unsafe_allow_html=True,
+        )
+
+
+def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
+    """One ranked passage: citation, speaker, section, the text with answers marked, context."""
+    p = hit.passage
+    numbers = {(s.start, s.end): i for i, s in enumerate(answer.sentences, start=1)}
+    with st.container(border=True):
+        section = f" · {escaped(p.section)}" if p.section else ""
+        st.markdown(
+            f'<div id="{anchor(hit)}"><b>{rank}. {escaped(p.label)}</b><br>'
+            f"<small>{escaped(hit.document.title)}{section}<br>"
+            f"Speaker: <b>{escaped(p.speaker or 'unattributed')}</b> ({p.role}) · score {hit.score:.3f}</small></div>",
+            unsafe_allow_html=True,
+        )
+        marked = highlighted_html(p.text, p.start, hit.highlights, [numbers[s] for s in hit.highlights])
+        st.markdown(f'<div class="passage">{marked}</div>', unsafe_allow_html=True)
+        with st.expander("Context"):
+            question = library.question_text(p)
+            if question:
+                st.markdown(f"<small><b>Question:</b> {escaped(question)}</small>", unsafe_allow_html=True)
+            for neighbour in library.neighbours(p):
+                body = escaped(neighbour.text)
+                if neighbour == p:
+                    body = f"<b>{body}</b>"
+                st.markdown(f"<small>{escaped(neighbour.label)}</small><br>{body}", unsafe_allow_html=True)
+
+
+def main() -> None:
+    """The Ask page."""
+    st.set_page_config(page_title="Verbatim", page_icon="❝", layout="wide")
+    st.title("Verbatim")
+    st.caption("Ask the library. Every answer is cited to the exact words of its source.")
+    with st.expander("How to read the results"):
+        st.markdown(HELP)
+    library = load_library()
+    if library is None:
+        return
+    doc_ids, role, k = sidebar_filters(library)
+    question = st.text_input("Question", placeholder="e.g. What is NATO doing close to the Russian border?")
+    if not question.strip():
+        return
+    try:
+        answer = cached_answer(library, str(library.index_dir), question, doc_ids, role, k)
+    except VerbatimError as err:
+        st.error(str(err))
+        return
+    show_answer(answer)
+    st.subheader("Passages")
+    if not answer.hits:
+        st.info("No passages match these filters.")
+    for rank, hit in enumerate(answer.hits, start=1):
+        show_hit(library, answer, rank, hit)
+
+
+if __name__ == "__main__":
+    main()

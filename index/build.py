@@ -1,0 +1,226 @@
+"""Building the index: corpus folder → passages and sentences → embeddings → a stored build."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index import store
+from index.chunking import MIN_PASSAGE_TOKENS, chunk_document
+from index.corpus import LoadedDocument, scan_corpus
+from index.embedding import DEFAULT_MODEL, Embedder, content_hash
+from index.errors import DocumentError, LibraryError, StoreError
+from index.lexical import bm25_matrix
+from index.records import Document, Passage
+from index.sentences import sentence_spans
+
+# Bump when chunking or embedding-text rules change, so old builds are redone.
+PIPELINE_VERSION = "1"
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: how much it found, embedded, reused and could not read."""
+
+    up_to_date: bool
+    documents: int
+    passages: int
+    sentences: int
+    embedded: int
+    reused: int
+    seconds: float
+    index_dir: Path
+    problems: tuple[DocumentError, ...] = field(default=())
+
+    def summary(self) -> str:
+        """One line a person reads after a build."""
+        if self.up_to_date:
+            head = f"Index in {self.index_dir} is up to date: {self.documents} documents, {self.passages} passages"
+        else:
+            head = (
+                f"Built index in {self.index_dir}: {self.documents} documents, {self.passages} passages, "
+                f"{self.sentences} sentences; embedded {self.embedded} texts, reused {self.reused} "
+                f"in {self.seconds:.1f} s"
+            )
+        skipped = "".join(f"\n  skipped {p}" for p in self.problems)
+        return head + skipped
+
+
+def corpus_fingerprint(documents: tuple[LoadedDocument, ...], model_name: str) -> str:
+    """A hash of everything a build depends on: texts, metadata, model and pipeline version."""
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}\x00{model_name}".encode())
+    for loaded in documents:
+        record = dict(loaded.document.to_dict(with_text=True), settings=loaded.settings.__dict__)
+        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def embedding_text(passage: Passage, document: Document, embedder: Embedder) -> str:
+    """What the model reads for a passage: its words after the context a reader would have.
+
+    The title, section and the question being answered tell the model what the
+    passage is about when its own words leave that implicit ("The answer is no.").
+    The context is shortened, word by word, to fit beside the passage within the
+    model's input; the passage's own words are never cut.
+    """
+    context = [document.short_title]
+    if passage.section:
+        context.append(passage.section)
+    if passage.question_start is not None:
+        context.append("Question: " + document.text[passage.question_start : passage.question_end])
+    prefix = " | ".join(context)
+    room = embedder.max_tokens - embedder.count_tokens(passage.text) - 2
+    words = prefix.split()
+    while words and embedder.count_tokens(" ".join(words)) > room:
+        words = words[: max(0, min(len(words) - 1, int(len(words) * 0.9)))]
+    return f"{' '.join(words)}\n{passage.text}" if words else passage.text
+
+
+@contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _previous_vectors(index_dir: Path, model_name: str) -> dict[str, np.ndarray]:
+    """Embeddings of the current build by content hash: the cache a rebuild draws on."""
+    try:
+        previous = store.read_index(index_dir)
+    except StoreError:
+        return {}
+    if previous.manifest.get("model") != model_name:
+        return {}
+    cache = dict(zip(previous.passage_hashes, previous.passage_vectors, strict=True))
+    cache.update(zip(previous.sentence_hashes, previous.sentence_vectors, strict=True))
+    return cache
+
+
+def _embed_with_cache(
+    texts: list[str], embedder: Embedder, cache: dict[str, np.ndarray], stage: str, progress: Progress | None
+) -> tuple[np.ndarray, list[str], int]:
+    hashes = [content_hash(embedder.model_name, t) for t in texts]
+    missing = sorted({h: i for i, h in enumerate(hashes) if h not in cache}.values())
+    if missing:
+        new = embedder.encode(
+            [texts[i] for i in missing], progress=(lambda d, t: progress(stage, d, t)) if progress else None
+        )
+        cache.update(zip((hashes[i] for i in missing), new, strict=True))
+    vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, embedder.dimension), np.float32)
+    return vectors.astype(np.float32), hashes, len(missing)
+
+
+def build_index(
+    corpus_dir: Path, index_dir: Path, model_name: str = DEFAULT_MODEL, progress: Progress | None = None
+) -> BuildReport:
+    """Bring the index in ``index_dir`` up to date with ``corpus_dir``.
+
+    An index whose fingerprint matches is left alone and nothing is embedded;
+    otherwise only texts whose content hash is not in the current build are
+    embedded. Unreadable files are skipped and reported, never fatal.
+    """
+    began = time.perf_counter()
+    scan = scan_corpus(corpus_dir)
+    if not scan.documents:
+        problems = "".join(f"\n  {p}" for p in scan.problems)
+        raise LibraryError(f"no readable .txt or .md documents in {corpus_dir}{problems}")
+    fingerprint = corpus_fingerprint(scan.documents, model_name)
+    with _build_lock(index_dir):
+        try:
+            manifest = store.read_manifest(index_dir)
+        except StoreError:
+            manifest = {}
+        if manifest.get("corpus_fingerprint") == fingerprint:
+            return BuildReport(
+                True,
+                manifest["document_count"],
+                manifest["passage_count"],
+                manifest["sentence_count"],
+                0,
+                0,
+                time.perf_counter() - began,
+                index_dir,
+                scan.problems,
+            )
+        embedder = Embedder(model_name)
+        documents = tuple(loaded.document for loaded in scan.documents)
+        passages: list[Passage] = []
+        for number, loaded in enumerate(scan.documents, start=1):
+            if progress:
+                progress("reading", number, len(scan.documents))
+            passages += chunk_document(loaded.document, loaded.settings, embedder.count_tokens, embedder.passage_budget)
+        by_id = {d.doc_id: d for d in documents}
+        spans = [
+            (row, s, e)
+            for row, p in enumerate(passages)
+            for s, e in sentence_spans(by_id[p.doc_id].text, p.start, p.end)
+        ]
+
+        cache = _previous_vectors(index_dir, model_name)
+        passage_vectors, passage_hashes, new_passages = _embed_with_cache(
+            [embedding_text(p, by_id[p.doc_id], embedder) for p in passages], embedder, cache, "passages", progress
+        )
+        sentence_vectors, sentence_hashes, new_sentences = _embed_with_cache(
+            [by_id[passages[row].doc_id].text[s:e] for row, s, e in spans], embedder, cache, "sentences", progress
+        )
+        faiss_index = faiss.IndexFlatIP(embedder.dimension)
+        faiss_index.add(passage_vectors)
+        vocabulary, bm25 = bm25_matrix([p.text for p in passages])
+        embedded = new_passages + new_sentences
+        stored = store.StoredIndex(
+            manifest={
+                "model": model_name,
+                "dimension": embedder.dimension,
+                "normalized": True,
+                "metric": "inner_product",
+                "pipeline_version": PIPELINE_VERSION,
+                "passage_token_budget": embedder.passage_budget,
+                "min_passage_tokens": MIN_PASSAGE_TOKENS,
+                "corpus_dir": str(corpus_dir),
+                "corpus_fingerprint": fingerprint,
+                "document_count": len(documents),
+                "passage_count": len(passages),
+                "sentence_count": len(spans),
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "versions": {name: version(name) for name in ("sentence-transformers", "faiss-cpu", "numpy")},
+            },
+            documents=documents,
+            passages=tuple(passages),
+            passage_vectors=passage_vectors,
+            passage_hashes=tuple(passage_hashes),
+            sentence_spans=np.array(spans, dtype=np.int64).reshape(-1, 3),
+            sentence_vectors=sentence_vectors,
+            sentence_hashes=tuple(sentence_hashes),
+            vocabulary=tuple(vocabulary),
+            bm25=bm25,
+            faiss_index=faiss_index,
+        )
+        if progress:
+            progress("saving", 0, 1)
+        store.write_index(index_dir, stored)
+        total = len(passages) + len(spans)
+        return BuildReport(
+            False,
+            len(documents),
+            len(passages),
+            len(spans),
+            embedded,
+            total - embedded,
+            time.perf_counter() - began,
+            index_dir,
+            scan.problems,
+        )

@@ -1,0 +1,138 @@
+"""Cutting speaker turns into passages that fit the embedding model, with citation labels."""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.corpus import DocumentSettings
+from index.records import Document, Passage, passage_id_for
+from index.sentences import sentence_spans
+from index.structure import Turn, turns
+
+TokenCounter = Callable[[str], int]
+
+# Paragraphs shorter than this ("Colleagues,") are joined to the next one of the
+# same turn: alone they carry too little meaning to be found or cited usefully.
+MIN_PASSAGE_TOKENS = 24
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    paragraphs: tuple[int, ...]  # 1-based paragraph numbers within the turn
+    part: int = 0  # 1-based part of a split paragraph, 0 when whole
+    parts: int = 0
+
+
+def _pieces_within(text: str, span: tuple[int, int], count: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
+    """Sentences of the span, with any sentence over the limit cut at white space."""
+    pieces = []
+    for start, end in sentence_spans(text, *span):
+        if count(text[start:end]) <= max_tokens:
+            pieces.append((start, end))
+            continue
+        words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+        pieces += _group(text, words, count, max_tokens)
+    return pieces
+
+
+def _group(text: str, pieces: list[tuple[int, int]], count: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
+    """Consecutive pieces joined into spans of at most ``max_tokens``, of about equal size."""
+    total = count(text[pieces[0][0] : pieces[-1][1]])
+    target = total / math.ceil(total / max_tokens)
+    groups: list[tuple[int, int]] = []
+    group_start = pieces[0][0]
+    for (_, end), (following_start, following_end) in zip(pieces, pieces[1:], strict=False):
+        if count(text[group_start:following_end]) > max_tokens or count(text[group_start:end]) >= target:
+            groups.append((group_start, end))
+            group_start = following_start
+    groups.append((group_start, pieces[-1][1]))
+    return groups
+
+
+def _units(text: str, turn: Turn, count: TokenCounter, max_tokens: int) -> list[_Unit]:
+    units: list[_Unit] = []
+    for number, span in enumerate(turn.paragraphs, start=1):
+        if count(text[span[0] : span[1]]) <= max_tokens:
+            units.append(_Unit(*span, (number,)))
+            continue
+        parts = _group(text, _pieces_within(text, span, count, max_tokens), count, max_tokens)
+        units += [_Unit(s, e, (number,), i, len(parts)) for i, (s, e) in enumerate(parts, start=1)]
+    merged: list[_Unit] = []
+    for unit in units:
+        previous = merged[-1] if merged else None
+        if (
+            previous
+            and not previous.parts
+            and not unit.parts
+            and count(text[previous.start : previous.end]) < MIN_PASSAGE_TOKENS
+            and count(text[previous.start : unit.end]) <= max_tokens
+        ):
+            merged[-1] = _Unit(previous.start, unit.end, previous.paragraphs + unit.paragraphs)
+        else:
+            merged.append(unit)
+    return merged
+
+
+def _locator(turn: Turn, exchange: int) -> str:
+    if turn.role == "question":
+        return f"Q{exchange} question"
+    if exchange:
+        return f"Q{exchange}"
+    return "Opening remarks" if turn.number == 0 else f"Turn {turn.number}"
+
+
+def _paragraph_mark(unit: _Unit) -> str:
+    first, last = unit.paragraphs[0], unit.paragraphs[-1]
+    mark = f"¶{first}" if first == last else f"¶{first}–{last}"
+    return mark + (string.ascii_lowercase[unit.part - 1] if unit.parts and unit.part <= 26 else "")
+
+
+def chunk_document(
+    document: Document, settings: DocumentSettings, count_tokens: TokenCounter, max_tokens: int
+) -> list[Passage]:
+    """The document's passages in reading order.
+
+    Each passage lies inside one speaker turn, counts at most ``max_tokens`` model
+    tokens, and satisfies ``document.text[p.start:p.end] == p.text``.
+    """
+    text = document.text
+    passages: list[Passage] = []
+    occurrences: dict[str, int] = {}
+    used_locators: set[str] = set()
+    exchange = 0
+    for turn in turns(text, settings):
+        exchange += turn.role == "question"
+        locator = _locator(turn, exchange)
+        if locator in used_locators:  # a second answer turn to the same question
+            locator = f"Turn {turn.number}"
+        used_locators.add(locator)
+        units = _units(text, turn, count_tokens, max_tokens)
+        for unit in units:
+            words = text[unit.start : unit.end]
+            occurrence = occurrences.get(words, 0)
+            occurrences[words] = occurrence + 1
+            mark = "" if turn.role == "question" and len(units) == 1 else " " + _paragraph_mark(unit)
+            passages.append(
+                Passage(
+                    passage_id=passage_id_for(document.doc_id, words, occurrence),
+                    doc_id=document.doc_id,
+                    start=unit.start,
+                    end=unit.end,
+                    text=words,
+                    section=turn.section,
+                    speaker=turn.speaker,
+                    role=turn.role,
+                    turn=turn.number,
+                    label=f"{document.short_title}, {document.display_date} — {locator}{mark}",
+                    question_start=turn.question[0] if turn.question else None,
+                    question_end=turn.question[1] if turn.question else None,
+                )
+            )
+    return passages

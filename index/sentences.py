@@ -1,0 +1,38 @@
+"""Sentence spans inside a span of text, for answer sentences and for splitting long paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at . ! ? or … (with any closing quotes or brackets) when white space
+# and the capital letter, digit or opening quote of a new sentence follow.
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[A-ZА-ЯЁ0-9])")
+# Words whose trailing full stop does not end a sentence.
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt)|\b[A-Z])\.$")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as absolute spans, stripped of white space, in order.
+
+    The spans cover every word of the range: joining them with the white space
+    between them gives the range back.
+    """
+    end = len(text) if end is None else end
+    spans, cursor = [], start
+    for match in _BOUNDARY.finditer(text, start, end):
+        if match.group().startswith(".") and _ABBREVIATION.search(
+            text[max(cursor, match.start() - 6) : match.start() + 1]
+        ):
+            continue
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    stripped = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            stripped.append((s, e))
+    return stripped

@@ -1,0 +1,185 @@
+"""The on-disk index: a directory of plain files, switched into place atomically.
+
+Layout of a data directory::
+
+    CURRENT                 {"build": NAME}: the one build that readers load
+    builds/NAME/            one complete build
+        manifest.json       format version, model, dimension, fingerprint, file checksums
+        documents.json      documents with their full text (the text spans point into)
+        passages.json       passage records, in FAISS row order
+        passage_vectors.npy, sentence_vectors.npy, sentence_spans.npy, bm25_*.npy
+        passage_hashes.json, sentence_hashes.json   content hashes, for the embedding cache
+        vocabulary.json     BM25 terms, the rows of the BM25 matrix
+        passages.faiss      inner-product FAISS index over the unit passage vectors
+
+A build is written to a temporary directory, renamed, and only then named in
+``CURRENT`` (itself replaced atomically), so a reader never sees a half-written
+build and a crash leaves the previous one in force. Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+from scipy import sparse
+
+from index.errors import IndexFormatError, IndexMissingError
+from index.records import Document, Passage
+
+FORMAT_VERSION = 1
+CURRENT_FILE = "CURRENT"
+BUILDS_DIR = "builds"
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    """Everything one build holds, as loaded in memory. Treat it as read-only."""
+
+    manifest: dict
+    documents: tuple[Document, ...]
+    passages: tuple[Passage, ...]
+    passage_vectors: np.ndarray  # float32 (passages, dimension), unit rows
+    passage_hashes: tuple[str, ...]
+    sentence_spans: np.ndarray  # int64 (sentences, 3): passage row, start, end
+    sentence_vectors: np.ndarray  # float32 (sentences, dimension), unit rows
+    sentence_hashes: tuple[str, ...]
+    vocabulary: tuple[str, ...]
+    bm25: sparse.csr_matrix  # (terms, passages)
+    faiss_index: faiss.Index
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def _fsync_tree(directory: Path) -> None:
+    for path in directory.iterdir():
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _replace_file_atomically(path: Path, content: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(content)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+
+
+def write_index(data_dir: Path, stored: StoredIndex) -> Path:
+    """Write a complete build and make it the current one; returns its directory.
+
+    Older builds are removed only after the switch, so an interruption at any
+    point leaves a loadable index behind.
+    """
+    builds = data_dir / BUILDS_DIR
+    builds.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=builds, prefix=".staging-"))
+    np.save(staging / "passage_vectors.npy", stored.passage_vectors, allow_pickle=False)
+    np.save(staging / "sentence_vectors.npy", stored.sentence_vectors, allow_pickle=False)
+    np.save(staging / "sentence_spans.npy", stored.sentence_spans, allow_pickle=False)
+    for part in ("data", "indices", "indptr"):
+        np.save(staging / f"bm25_{part}.npy", getattr(stored.bm25, part), allow_pickle=False)
+    _write_json(staging / "documents.json", [d.to_dict(with_text=True) for d in stored.documents])
+    _write_json(staging / "passages.json", [p.to_dict() for p in stored.passages])
+    _write_json(staging / "passage_hashes.json", list(stored.passage_hashes))
+    _write_json(staging / "sentence_hashes.json", list(stored.sentence_hashes))
+    _write_json(staging / "vocabulary.json", list(stored.vocabulary))
+    faiss.write_index(stored.faiss_index, str(staging / "passages.faiss"))
+    manifest = dict(stored.manifest, format_version=FORMAT_VERSION)
+    manifest["files"] = {p.name: _sha256(p) for p in sorted(staging.iterdir())}
+    _write_json(staging / "manifest.json", manifest)
+    _fsync_tree(staging)
+
+    name = f"build-{manifest['corpus_fingerprint'][:12]}-{os.getpid()}-{staging.name[-8:]}"
+    final = builds / name
+    os.rename(staging, final)
+    _replace_file_atomically(data_dir / CURRENT_FILE, json.dumps({"build": name}))
+    for old in builds.iterdir():
+        if old.name != name:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def current_build(data_dir: Path) -> Path:
+    """The directory of the build ``CURRENT`` names; IndexMissingError when there is none."""
+    pointer = data_dir / CURRENT_FILE
+    if not pointer.exists():
+        raise IndexMissingError(f"no index in {data_dir}; build one with: python -m index build --index {data_dir}")
+    try:
+        name = json.loads(pointer.read_text(encoding="utf-8"))["build"]
+    except (ValueError, KeyError, TypeError):
+        raise IndexFormatError(
+            f"{pointer} is damaged; rebuild with: python -m index build --index {data_dir}"
+        ) from None
+    if not isinstance(name, str) or "/" in name or name.startswith("."):
+        raise IndexFormatError(f"{pointer} names an invalid build {name!r}; rebuild the index")
+    return data_dir / BUILDS_DIR / name
+
+
+def read_manifest(data_dir: Path) -> dict:
+    """The current build's manifest, after checking its format version."""
+    build = current_build(data_dir)
+    try:
+        manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise IndexFormatError(f"the index in {data_dir} has no readable manifest; rebuild it") from None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexFormatError(
+            f"the index in {data_dir} has format version {manifest.get('format_version')!r}; "
+            f"this Verbatim reads version {FORMAT_VERSION}. Rebuild it: python -m index build --index {data_dir}"
+        )
+    return manifest
+
+
+def read_index(data_dir: Path) -> StoredIndex:
+    """Load the current build, verifying every file against the manifest's checksums."""
+    manifest = read_manifest(data_dir)
+    build = current_build(data_dir)
+    for name, expected in manifest.get("files", {}).items():
+        path = build / name
+        if not path.exists() or _sha256(path) != expected:
+            raise IndexFormatError(f"index file {path} is missing or damaged; rebuild the index")
+
+    def load_json(name: str):
+        return json.loads((build / name).read_text(encoding="utf-8"))
+
+    def load_array(name: str) -> np.ndarray:
+        return np.load(build / name, allow_pickle=False)
+
+    passages = tuple(Passage.from_dict(p) for p in load_json("passages.json"))
+    vocabulary = tuple(load_json("vocabulary.json"))
+    bm25 = sparse.csr_matrix(
+        (load_array("bm25_data.npy"), load_array("bm25_indices.npy"), load_array("bm25_indptr.npy")),
+        shape=(len(vocabulary), len(passages)),
+    )
+    return StoredIndex(
+        manifest=manifest,
+        documents=tuple(Document.from_dict(d) for d in load_json("documents.json")),
+        passages=passages,
+        passage_vectors=load_array("passage_vectors.npy"),
+        passage_hashes=tuple(load_json("passage_hashes.json")),
+        sentence_spans=load_array("sentence_spans.npy"),
+        sentence_vectors=load_array("sentence_vectors.npy"),
+        sentence_hashes=tuple(load_json("sentence_hashes.json")),
+        vocabulary=vocabulary,
+        bm25=bm25,
+        faiss_index=faiss.read_index(str(build / "passages.faiss")),
+    )

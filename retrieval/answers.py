@@ -1,0 +1,79 @@
+"""Answering a question: ranked passages, the sentences in them that answer, and whether any do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from retrieval.library import Library
+from retrieval.records import Answer, AnswerSentence, Hit
+from retrieval.search import check_question, rank
+
+# Below this cosine similarity between question and best passage, the library is
+# taken not to address the question (see docs/benchmarks.md for how it was chosen).
+ANSWERABLE_SIMILARITY = 0.35
+# Answer sentences are drawn from this many of the best passages.
+SENTENCE_SOURCES = 5
+# Share of a sentence's score that comes from its passage's rank: a sentence that
+# matches well in a passage that matches well beats a lucky sentence elsewhere.
+PASSAGE_SHARE = 0.3
+
+
+def answer_sentences(
+    library: Library, hits: Sequence[Hit], vector: np.ndarray, count: int, role: str = "answer"
+) -> list[AnswerSentence]:
+    """The ``count`` sentences of the best hits with the given role that best answer the question.
+
+    A questioner's words restate the question; they are never offered as its
+    answer unless questions are what was asked for (``role="question"``).
+    """
+    sources = [h for h in hits if h.passage.role == role][:SENTENCE_SOURCES]
+    if not sources:
+        return []
+    best = max(h.score for h in sources) or 1.0
+    scored = []
+    for hit in sources:
+        rows = library.sentence_rows[library.row_of[hit.passage.passage_id]]
+        similarity = library.stored.sentence_vectors[rows] @ vector
+        for sentence_row, sim in zip(rows, similarity, strict=True):
+            _, start, end = (int(x) for x in library.stored.sentence_spans[sentence_row])
+            score = (1 - PASSAGE_SHARE) * float(sim) + PASSAGE_SHARE * hit.score / best
+            scored.append((score, start, end, hit))
+    scored.sort(key=lambda item: -item[0])
+    return [
+        AnswerSentence(
+            text=hit.document.text[start:end],
+            start=start,
+            end=end,
+            score=score,
+            passage=hit.passage,
+            document=hit.document,
+        )
+        for score, start, end, hit in scored[:count]
+    ]
+
+
+def ask(
+    library: Library,
+    question: str,
+    k: int = 10,
+    doc_ids: Sequence[str] | None = None,
+    role: str = "all",
+    mode: str = "hybrid",
+    sentences: int = 3,
+) -> Answer:
+    """Answer one question from the library: sentences with citations, ranked passages, answerability.
+
+    Raises QueryError for an empty or overlong question or an unknown filter.
+    """
+    question = check_question(question)
+    vector = library.embedder.encode_query(question)
+    hits = rank(library, question, vector, k=k, doc_ids=doc_ids, role=role, mode=mode)
+    found = answer_sentences(library, hits, vector, sentences, role="question" if role == "question" else "answer")
+    highlighted = [
+        Hit(**{**h.__dict__, "highlights": tuple((s.start, s.end) for s in found if s.passage == h.passage)})
+        for h in hits
+    ]
+    answerable = bool(hits) and max(h.dense for h in hits) >= ANSWERABLE_SIMILARITY
+    return Answer(question, answerable, tuple(found), tuple(highlighted))

@@ -1,0 +1,36 @@
+"""Document text as safe HTML, with answer sentences marked. Pure functions, no Streamlit."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+
+def highlighted_html(text: str, offset: int, spans: Sequence[tuple[int, int]], numbers: Sequence[int] = ()) -> str:
+    """``text`` (which starts at ``offset`` in its document) as escaped HTML with ``spans`` in <mark>.
+
+    Every character of the text is escaped, so document content can never
+    become markup. ``numbers[i]``, when given, is shown after span ``i`` as its
+    citation number. Spans outside the text are ignored; overlapping ones merge.
+    """
+    pieces, cursor = [], 0
+    marks = sorted(
+        (max(s - offset, 0), min(e - offset, len(text)), numbers[i] if i < len(numbers) else None)
+        for i, (s, e) in enumerate(spans)
+        if s - offset < len(text) and e - offset > 0
+    )
+    for start, end, number in marks:
+        start = max(start, cursor)
+        if start >= end:
+            continue
+        pieces.append(html.escape(text[cursor:start]))
+        note = f"<sup>[{number}]</sup>" if number is not None else ""
+        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>{note}")
+        cursor = end
+    pieces.append(html.escape(text[cursor:]))
+    return "".join(pieces).replace("\n", "<br>")
+
+
+def escaped(text: str) -> str:
+    """Plain text made safe to place inside HTML."""
+    return html.escape(text).replace("\n", "<br>")

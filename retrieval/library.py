@@ -1,0 +1,95 @@
+"""Opening a built index for reading: the documents, passages, vectors and the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.build import corpus_fingerprint
+from index.corpus import scan_corpus
+from index.embedding import Embedder
+from index.records import Document, Passage
+from retrieval.errors import QueryError, StaleIndexError
+
+
+@dataclass
+class Library:
+    """A loaded index. Shared between users of the app, so nothing here mutates after opening."""
+
+    stored: store.StoredIndex
+    index_dir: Path
+    embedder: Embedder = field(repr=False)
+
+    @classmethod
+    def open(cls, index_dir: Path, corpus_dir: Path | None = None) -> Library:
+        """Load the current build; with ``corpus_dir``, refuse an index built from other documents.
+
+        Raises IndexMissingError / IndexFormatError (from ``index.errors``) or
+        StaleIndexError, each saying which command fixes it.
+        """
+        stored = store.read_index(index_dir)
+        model_name = stored.manifest["model"]
+        if corpus_dir is not None:
+            scan = scan_corpus(corpus_dir)
+            if corpus_fingerprint(scan.documents, model_name) != stored.manifest["corpus_fingerprint"]:
+                raise StaleIndexError(
+                    f"the index in {index_dir} was built from other documents than {corpus_dir} holds now; "
+                    f"update it with: python -m index build --corpus {corpus_dir} --index {index_dir}"
+                )
+        return cls(stored, index_dir, Embedder(model_name))
+
+    @cached_property
+    def documents(self) -> dict[str, Document]:
+        """Documents by id, in library order."""
+        return {d.doc_id: d for d in self.stored.documents}
+
+    @cached_property
+    def passages(self) -> tuple[Passage, ...]:
+        """Passages in index row order (reading order within each document)."""
+        return self.stored.passages
+
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        """Index row of each passage id."""
+        return {p.passage_id: row for row, p in enumerate(self.passages)}
+
+    @cached_property
+    def sentence_rows(self) -> dict[int, np.ndarray]:
+        """Rows of ``stored.sentence_spans`` belonging to each passage row."""
+        spans = self.stored.sentence_spans
+        order = np.argsort(spans[:, 0], kind="stable")
+        bounds = np.searchsorted(spans[order, 0], np.arange(len(self.passages) + 1))
+        return {row: order[bounds[row] : bounds[row + 1]] for row in range(len(self.passages))}
+
+    @cached_property
+    def term_row(self) -> dict[str, int]:
+        """Row of each BM25 term in the weight matrix."""
+        return {term: row for row, term in enumerate(self.stored.vocabulary)}
+
+    @cached_property
+    def label_index(self) -> dict[str, int]:
+        """Index row of each citation label, for looking a citation up by hand."""
+        return {p.label: row for row, p in enumerate(self.passages)}
+
+    def passage(self, passage_id_or_label: str) -> Passage:
+        """The passage with this id or citation label; QueryError when there is none."""
+        row = self.row_of.get(passage_id_or_label, self.label_index.get(passage_id_or_label))
+        if row is None:
+            raise QueryError(f"no passage has the id or citation {passage_id_or_label!r}")
+        return self.passages[row]
+
+    def neighbours(self, passage: Passage, before: int = 1, after: int = 1) -> list[Passage]:
+        """The passage with up to ``before``/``after`` passages of the same document around it."""
+        row = self.row_of[passage.passage_id]
+        lo, hi = max(0, row - before), min(len(self.passages), row + after + 1)
+        return [p for p in self.passages[lo:hi] if p.doc_id == passage.doc_id]
+
+    def question_text(self, passage: Passage) -> str:
+        """The words of the question an answer passage replies to, or an empty string."""
+        if passage.question_start is None:
+            return ""
+        return self.documents[passage.doc_id].text[passage.question_start : passage.question_end]

@@ -1,0 +1,85 @@
+"""The records of the query side: a ranked passage, an answer sentence, an answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.records import Document, Passage
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage ranked for a question, with the scores that placed it."""
+
+    passage: Passage
+    document: Document
+    score: float  # the ranking score of the mode used
+    dense: float  # cosine similarity of question and passage
+    lexical: float  # BM25 score
+    highlights: tuple[tuple[int, int], ...] = ()  # answer-sentence spans inside the passage
+
+    def to_dict(self) -> dict:
+        """The JSON item of the command-line contract."""
+        p = self.passage
+        return {
+            "passage_id": p.passage_id,
+            "text": p.text,
+            "doc_id": p.doc_id,
+            "title": self.document.title,
+            "source": self.document.source,
+            "start": p.start,
+            "end": p.end,
+            "citation": p.label,
+            "score": round(self.score, 6),
+            "section": p.section,
+            "speaker": p.speaker,
+            "role": p.role,
+            "highlights": [list(span) for span in self.highlights],
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence that answers the question, cited to its exact span."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    passage: Passage
+    document: Document
+
+    def to_dict(self) -> dict:
+        """The JSON item of the command-line contract."""
+        return {
+            "text": self.text,
+            "doc_id": self.passage.doc_id,
+            "title": self.document.title,
+            "source": self.document.source,
+            "start": self.start,
+            "end": self.end,
+            "citation": self.passage.label,
+            "score": round(self.score, 6),
+            "passage_id": self.passage.passage_id,
+            "speaker": self.passage.speaker,
+            "role": self.passage.role,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What Verbatim answers to one question: sentences, ranked passages, and whether it knows."""
+
+    question: str
+    answerable: bool
+    sentences: tuple[AnswerSentence, ...]
+    hits: tuple[Hit, ...]
+
+    def to_dict(self) -> dict:
+        """The JSON object of ``python -m retrieval ask --json``."""
+        return {
+            "question": self.question,
+            "answerable": self.answerable,
+            "answer": [s.to_dict() for s in self.sentences],
+            "passages": [h.to_dict() for h in self.hits],
+        }

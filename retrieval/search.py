@@ -1,0 +1,111 @@
+"""Ranking passages for a question: dense, lexical (BM25) and fused, with filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, get_args
+
+import faiss
+import numpy as np
+
+from index.lexical import analyse
+from retrieval.errors import MAX_QUESTION_CHARS, QueryError
+from retrieval.fusion import convex, reciprocal_rank
+from retrieval.library import Library
+from retrieval.records import Hit
+
+Mode = Literal["hybrid", "dense", "bm25", "rrf"]
+MODES: tuple[str, ...] = get_args(Mode)
+RoleFilter = Literal["all", "answer", "question"]
+ROLE_FILTERS: tuple[str, ...] = get_args(RoleFilter)
+# How deep each ranker's list is read before fusing; fusion can only reorder what
+# either ranker found, so this is several times the number of results shown.
+CANDIDATES = 100
+
+
+def check_question(question: str) -> str:
+    """The question without surrounding white space; QueryError when empty or too long."""
+    question = question.strip()
+    if not question:
+        raise QueryError("the question is empty; type what you want to find")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QueryError(
+            f"the question has {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}. "
+            "Ask about one thing at a time, or paste a quote on its own."
+        )
+    return question
+
+
+def allowed_rows(library: Library, doc_ids: Sequence[str] | None, role: str) -> np.ndarray | None:
+    """Rows that pass the document and role filters, or None when nothing is filtered."""
+    if role not in ROLE_FILTERS:
+        raise QueryError(f"role must be one of {', '.join(ROLE_FILTERS)}, not {role!r}")
+    if doc_ids:
+        unknown = sorted(set(doc_ids) - set(library.documents))
+        if unknown:
+            raise QueryError(f"unknown document id {', '.join(unknown)}; known: {', '.join(library.documents)}")
+    if not doc_ids and role == "all":
+        return None
+    wanted = set(doc_ids or library.documents)
+    rows = [row for row, p in enumerate(library.passages) if p.doc_id in wanted and (role == "all" or p.role == role)]
+    return np.array(rows, dtype=np.int64)
+
+
+def _dense_candidates(library: Library, vector: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
+    params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+    _, labels = library.stored.faiss_index.search(vector[None, :], depth, params=params)
+    return labels[0][labels[0] >= 0]  # FAISS pads with -1 when fewer rows exist
+
+
+def lexical_scores(library: Library, question: str) -> np.ndarray:
+    """BM25 score of every passage for the question (unique terms, each counted once)."""
+    columns = [library.term_row[t] for t in set(analyse(question)) if t in library.term_row]
+    if not columns:
+        return np.zeros(len(library.passages), dtype=np.float32)
+    return np.asarray(library.stored.bm25[columns].sum(axis=0)).ravel()
+
+
+def rank(
+    library: Library,
+    question: str,
+    vector: np.ndarray,
+    k: int = 10,
+    doc_ids: Sequence[str] | None = None,
+    role: str = "all",
+    mode: str = "hybrid",
+) -> list[Hit]:
+    """The ``k`` best passages for the question, best first, within the filters.
+
+    ``vector`` is the question's unit embedding. Filters are applied inside the
+    search, so a filtered search returns ``k`` results whenever that many exist.
+    """
+    if mode not in MODES:
+        raise QueryError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if k < 1:
+        raise QueryError(f"the number of results must be at least 1, not {k}")
+    rows = allowed_rows(library, doc_ids, role)
+    if rows is not None and rows.size == 0:
+        return []
+    lexical_all = lexical_scores(library, question)
+    depth = min(max(CANDIDATES, k), len(library.passages))
+    dense_rows = _dense_candidates(library, vector, rows, depth)
+    lexical_pool = rows if rows is not None else np.arange(len(library.passages))
+    lexical_rows = lexical_pool[np.argsort(-lexical_all[lexical_pool], kind="stable")[:depth]]
+    lexical_rows = lexical_rows[lexical_all[lexical_rows] > 0]
+    candidates = np.unique(np.concatenate([dense_rows, lexical_rows]))
+    dense = library.stored.passage_vectors[candidates] @ vector
+    lexical = lexical_all[candidates]
+    score = {"dense": dense, "bm25": lexical, "hybrid": convex(dense, lexical), "rrf": reciprocal_rank(dense, lexical)}[
+        mode
+    ]
+    order = np.lexsort((candidates, -score))[:k]  # ties broken by reading order
+    return [
+        Hit(
+            passage=library.passages[candidates[i]],
+            document=library.documents[library.passages[candidates[i]].doc_id],
+            score=float(score[i]),
+            dense=float(dense[i]),
+            lexical=float(lexical[i]),
+        )
+        for i in order
+    ]

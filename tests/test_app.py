@@ -1,0 +1,86 @@
+"""The Ask page through Streamlit's AppTest: what a person sees after asking."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from index import PROJECT_ROOT, build_index
+from tests.conftest import write_transcript
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+@pytest.fixture
+def app(bundled_index, monkeypatch) -> AppTest:
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def page_html(app: AppTest) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def test_question_gets_cited_answer_sentences_and_passages(app):
+    app.text_input[0].input("How many Russian citizens live in Transnistria?").run()
+    assert not app.exception
+    assert [s.value for s in app.subheader] == ["Answer", "Passages"]
+    html = page_html(app)
+    assert "more than 200,000 Russian citizens living there" in html
+    assert "<mark>" in html and "Duma Government Hour, 19 Feb 2025 — Q3" in html
+    assert "Sergey Lavrov" in html
+
+
+def test_filters_restrict_the_passages_shown(app):
+    app.sidebar.multiselect[0].select("mfa-answers-2024-diplomacy")
+    app.sidebar.slider[0].set_value(3)
+    app.text_input[0].input("Relations with China").run()
+    cards = [m.value for m in app.markdown if m.value.startswith('<div id="passage-')]
+    assert len(cards) == 3 and all("MFA answers on 2024 diplomacy" in c for c in cards)
+
+
+def test_unaddressed_question_is_said_plainly(app):
+    app.text_input[0].input("What is the population of Brazil?").run()
+    assert any("does not seem to address" in w.value for w in app.warning)
+    assert "Answer" not in [s.value for s in app.subheader]
+
+
+def test_overlong_question_gets_a_message(app):
+    app.text_input[0].input("z" * 10_000).run()
+    assert not app.exception
+    assert any("10,000 characters" in e.value for e in app.error)
+
+
+def test_document_html_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):
+    write_transcript(
+        tmp_path / "corpus",
+        "hostile.txt",
+        'Question: Who runs the lighthouse?\nAnswer: The lighthouse keeper <img src=x onerror="alert(1)"> '
+        "runs the lighthouse <script>alert('owned')</script> every night of the year.\n",
+    )
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    app.text_input[0].input("Who keeps the lighthouse?").run()
+    html = page_html(app)
+    assert "lighthouse keeper" in html
+    assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+
+
+def test_first_start_builds_the_missing_index(tmp_path, monkeypatch):
+    write_transcript(
+        tmp_path / "corpus", "one.txt", "Answer: The harbour opens at dawn and closes at dusk every day.\n"
+    )
+    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception and not app.error
+    assert (tmp_path / "index" / "CURRENT").exists()
+    app.text_input[0].input("When does the harbour open?").run()
+    assert "harbour opens at dawn" in page_html(app)

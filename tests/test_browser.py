@@ -1,0 +1,97 @@
+"""One journey in a real headless browser: start the app, ask, see a cited answer.
+
+The browser is Debian's chromium driven by Playwright. When it is missing this
+test fails rather than skips: the test command installs it, so a missing
+browser is a broken set-up, not a reason to stop checking the app.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from index import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def app_url(bundled_index):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, VERBATIM_INDEX=str(bundled_index)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the Streamlit server did not start within 60 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_ask_in_a_real_browser_shows_a_cited_answer(app_url):
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run the README's test command, which installs it"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(app_url)
+        box = page.get_by_role("textbox", name="Question")
+        box.wait_for(timeout=90_000)
+        box.fill("When will the Intervision song contest take place?")
+        box.press("Enter")
+        page.get_by_text("Passages", exact=True).wait_for(timeout=60_000)
+        answer_text = page.locator(".answer-sentence").first.inner_text()
+        assert "Intervision" in answer_text
+        assert "Duma Government Hour, 19 Feb 2025" in answer_text
+        assert page.locator("mark").count() >= 1
+        browser.close()

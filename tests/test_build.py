@@ -1,0 +1,164 @@
+"""Building, caching and persisting the index, including what happens when things go wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import PROJECT_ROOT, build_index
+from index.corpus import MAX_DOCUMENT_BYTES, scan_corpus
+from index.errors import IndexFormatError, IndexMissingError, LibraryError
+from index.store import current_build, read_index
+from retrieval import Library, StaleIndexError
+from tests.conftest import write_transcript
+
+TRANSCRIPT = """Press conference on river trade
+Question: What happened to grain exports along the river this spring?
+Answer: Grain exports along the river doubled this spring because the new locks opened in March.
+The barges now carry forty thousand tonnes a week.
+Question: Will the ferry to the island resume?
+Answer: The island ferry resumes in June, once the pier repairs are finished.
+"""
+SECOND = """Briefing on museums
+Curator Anna Petrova: The museum of maritime history reopens on Friday with a new gallery of ship models.
+"""
+
+
+def small_corpus(folder: Path) -> Path:
+    write_transcript(folder, "river-trade.txt", TRANSCRIPT)
+    write_transcript(folder, "museums.md", SECOND)
+    return folder
+
+
+def test_second_open_of_an_up_to_date_index_embeds_nothing(bundled_index):
+    report = build_index(PROJECT_ROOT / "corpus", bundled_index)
+    assert report.up_to_date and report.embedded == 0
+
+
+def test_rebuild_after_one_file_changes_embeds_only_the_new_text(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    first = build_index(corpus, tmp_path / "index")
+    assert first.embedded == first.passages + first.sentences
+    before = {p.passage_id: p for p in read_index(tmp_path / "index").passages}
+
+    (corpus / "museums.md").write_text(
+        SECOND + "\nCurator Anna Petrova: Entry is free on Sundays for students and pensioners.\n"
+    )
+    second = build_index(corpus, tmp_path / "index")
+    assert second.embedded == 2  # one new passage and its one sentence
+    after = {p.passage_id: p for p in read_index(tmp_path / "index").passages}
+    assert set(before) < set(after)  # every old id survives: shared citations stay valid
+
+
+def test_index_files_are_plain_data_with_a_manifest(tmp_path):
+    build_index(small_corpus(tmp_path / "corpus"), tmp_path / "index")
+    build = current_build(tmp_path / "index")
+    manifest = json.loads((build / "manifest.json").read_text())
+    assert manifest["format_version"] == 1 and manifest["model"] == "all-MiniLM-L6-v2"
+    assert manifest["dimension"] == 384 and len(manifest["corpus_fingerprint"]) == 64
+    assert not list(build.glob("*.pkl")) and not list(build.glob("*.pickle"))
+    for npy in build.glob("*.npy"):
+        np.load(npy, allow_pickle=False)
+
+
+def test_unknown_format_version_is_refused_with_a_way_out(tmp_path):
+    build_index(small_corpus(tmp_path / "corpus"), tmp_path / "index")
+    manifest_path = current_build(tmp_path / "index") / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps(dict(manifest, format_version=99)))
+    with pytest.raises(IndexFormatError, match="Rebuild it: python -m index build"):
+        read_index(tmp_path / "index")
+
+
+def test_damaged_file_is_detected_not_loaded(tmp_path):
+    build_index(small_corpus(tmp_path / "corpus"), tmp_path / "index")
+    vectors = current_build(tmp_path / "index") / "passage_vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:-16])
+    with pytest.raises(IndexFormatError, match="missing or damaged"):
+        read_index(tmp_path / "index")
+
+
+def test_missing_index_says_how_to_build_it(tmp_path):
+    with pytest.raises(IndexMissingError, match="python -m index build"):
+        Library.open(tmp_path / "nothing-here")
+
+
+def test_index_of_other_documents_is_reported_stale(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    build_index(corpus, tmp_path / "index")
+    (corpus / "museums.md").write_text(SECOND.replace("Friday", "Saturday"))
+    with pytest.raises(StaleIndexError, match="python -m index build"):
+        Library.open(tmp_path / "index", corpus)
+
+
+KILL_DURING_WRITE = """
+import os, signal, sys
+from pathlib import Path
+import faiss
+from index import build_index
+real_write = faiss.write_index
+def write_then_die(index, path):
+    real_write(index, path)
+    os.kill(os.getpid(), signal.SIGKILL)  # the build dies half-way through writing
+faiss.write_index = write_then_die
+build_index(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def test_build_killed_while_writing_leaves_the_previous_index_loadable(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    build_index(corpus, tmp_path / "index")
+    old = read_index(tmp_path / "index")
+
+    write_transcript(corpus, "third.txt", "Answer: A third document about harbour cranes and their repair schedule.\n")
+    child = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(KILL_DURING_WRITE), str(corpus), str(tmp_path / "index")],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
+
+    survivor = read_index(tmp_path / "index")
+    assert [p.passage_id for p in survivor.passages] == [p.passage_id for p in old.passages]
+    report = build_index(corpus, tmp_path / "index")  # the next build finishes the job
+    assert report.documents == 3
+    assert len(list((tmp_path / "index" / "builds").iterdir())) == 1  # the half-written build is gone
+
+
+def test_bad_files_are_reported_and_skipped_without_losing_the_rest(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    (corpus / "empty.txt").write_text("")
+    (corpus / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (corpus / "latin1.txt").write_bytes("Réunion à Genève, déclaration du ministre.".encode("latin-1"))
+    (corpus / "huge.txt").write_bytes(b"a" * (MAX_DOCUMENT_BYTES + 1))
+    problems = {Path(p.path).name: p.problem for p in scan_corpus(corpus).problems}
+    assert "no words" in problems["empty.txt"]
+    assert "binary" in problems["binary.txt"]
+    assert "not valid UTF-8" in problems["latin1.txt"] and "re-save it with UTF-8" in problems["latin1.txt"]
+    assert "the limit is" in problems["huge.txt"]
+    report = build_index(corpus, tmp_path / "index")
+    assert report.documents == 2 and len(report.problems) == 4
+    assert "skipped" in report.summary()
+
+
+def test_a_corpus_with_no_documents_is_an_error_not_an_empty_index(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    with pytest.raises(LibraryError, match="no readable"):
+        build_index(tmp_path / "corpus", tmp_path / "index")
+    assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_broken_metadata_file_names_the_problem(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    (corpus / "library.json").write_text("{not json")
+    with pytest.raises(LibraryError, match="library.json: not valid JSON"):
+        scan_corpus(corpus)

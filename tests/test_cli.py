@@ -1,0 +1,91 @@
+"""The command-line contract that scripts and evaluation rely on."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from index import PROJECT_ROOT
+from tests.conftest import source_text
+
+ITEM_FIELDS = {"text", "doc_id", "title", "source", "start", "end", "citation", "score"}
+PASSAGE_FIELDS = ITEM_FIELDS | {"passage_id", "section", "speaker", "role"}
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=PROJECT_ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+        timeout=300,
+    )
+
+
+def test_build_says_the_index_is_up_to_date(bundled_index):
+    result = run("index", "build", "--index", str(bundled_index))
+    assert result.returncode == 0
+    assert "up to date" in result.stdout and "341 passages" not in result.stderr
+
+
+def test_batch_json_gives_one_object_per_question_in_order_with_exact_spans(bundled_index, tmp_path):
+    questions = ["Which new department did the Foreign Ministry create?", "What is Intervision?", "Syria update"]
+    batch = tmp_path / "questions.txt"
+    batch.write_text("\n".join(questions) + "\n\n")
+    result = run("retrieval", "ask", "--batch", str(batch), "--json", "--k", "4", "--index", str(bundled_index))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == questions
+    for line in lines:
+        assert len(line["passages"]) == 4 and line["answer"]
+        for item in line["answer"] + line["passages"]:
+            assert set(item) >= ITEM_FIELDS
+            assert source_text(item["source"])[item["start"] : item["end"]] == item["text"]
+        for passage in line["passages"]:
+            assert set(passage) >= PASSAGE_FIELDS
+        scores = [p["score"] for p in line["passages"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_filters_on_the_command_line(bundled_index):
+    result = run(
+        "retrieval",
+        "ask",
+        "Syria",
+        "--json",
+        "--role",
+        "question",
+        "--doc",
+        "mfa-answers-2024-diplomacy",
+        "--index",
+        str(bundled_index),
+    )
+    passages = json.loads(result.stdout)["passages"]
+    assert {(p["doc_id"], p["role"]) for p in passages} == {("mfa-answers-2024-diplomacy", "question")}
+
+
+def test_bad_question_in_a_batch_is_reported_in_place(bundled_index):
+    result = run(
+        "retrieval",
+        "ask",
+        "--batch",
+        "-",
+        "--json",
+        "--index",
+        str(bundled_index),
+        stdin="Syria\n" + "y" * 10_000 + "\nNATO\n",
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1
+    assert "error" in lines[1] and "10,000 characters" in lines[1]["error"]
+    assert lines[0]["passages"] and lines[2]["passages"]
+
+
+def test_missing_index_is_a_message_not_a_traceback(tmp_path):
+    result = run("retrieval", "ask", "Syria", "--index", str(tmp_path / "none"))
+    assert result.returncode == 1
+    assert "python -m index build" in result.stderr and "Traceback" not in result.stderr

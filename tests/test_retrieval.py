@@ -1,0 +1,106 @@
+"""Search and answers on the real bundled corpus with the real model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrieval import QueryError, ask
+from retrieval.fusion import convex, normalise, reciprocal_rank
+from retrieval.highlight import highlighted_html
+from tests.conftest import gold_span, seed_questions
+
+QUESTIONS = seed_questions()
+
+
+def overlaps(item_doc: str, start: int, end: int, golds: list[tuple[str, int, int]]) -> bool:
+    return any(item_doc == doc and start < g_end and g_start < end for doc, g_start, g_end in golds)
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q["id"] for q in QUESTIONS])
+def test_paraphrased_question_finds_its_gold_passage(library, question):
+    answer = ask(library, question["question"], k=10)
+    golds = [(g["doc_id"], *gold_span(library, g)) for g in question["gold"]]
+    ranks = [i for i, h in enumerate(answer.hits) if overlaps(h.passage.doc_id, h.passage.start, h.passage.end, golds)]
+    assert ranks and ranks[0] < 10, f"gold passage not in the top 10 for {question['question']!r}"
+    assert answer.answerable
+
+
+def test_most_paraphrased_questions_have_the_gold_passage_first(library):
+    firsts = 0
+    for question in QUESTIONS:
+        top = ask(library, question["question"], k=1).hits[0].passage
+        golds = [(g["doc_id"], *gold_span(library, g)) for g in question["gold"]]
+        firsts += overlaps(top.doc_id, top.start, top.end, golds)
+    assert firsts / len(QUESTIONS) >= 0.7
+
+
+def test_answer_sentence_quotes_the_source_at_the_cited_place(library):
+    answer = ask(library, "How many delegations came to the BRICS summit in Kazan?")
+    first = answer.sentences[0]
+    assert "35 states and six multilateral organisations" in first.text
+    assert library.documents[first.passage.doc_id].text[first.start : first.end] == first.text
+    assert first.passage.start <= first.start < first.end <= first.passage.end
+    assert first.passage.speaker == "Sergey Lavrov"
+
+
+def test_questioners_words_are_not_offered_as_answers(library):
+    answer = ask(library, "Is a peace treaty with Japan still possible?")
+    assert answer.sentences and all(s.passage.role == "answer" for s in answer.sentences)
+
+
+def test_filters_limit_documents_and_roles_and_still_fill_k(library):
+    only_duma = ask(library, "relations with China", k=7, doc_ids=["duma-government-hour-2025-02-19"])
+    assert len(only_duma.hits) == 7 and {h.passage.doc_id for h in only_duma.hits} == {
+        "duma-government-hour-2025-02-19"
+    }
+    questions = ask(library, "relations with China", k=7, role="question")
+    assert len(questions.hits) == 7 and {h.passage.role for h in questions.hits} == {"question"}
+
+
+@pytest.mark.parametrize(
+    "question", ["What is the population of Brazil?", "Who won the 2022 football World Cup?", "How do I bake bread?"]
+)
+def test_question_the_library_does_not_address_is_flagged(library, question):
+    answer = ask(library, question)
+    assert not answer.answerable
+    assert answer.hits  # the closest passages are still listed, for reference
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   \n ", "empty"), ("x" * 10_000, "10,000 characters")],
+)
+def test_bad_questions_get_a_clear_message(library, question, message):
+    with pytest.raises(QueryError, match=message):
+        ask(library, question)
+
+
+def test_unknown_document_and_role_are_named(library):
+    with pytest.raises(QueryError, match="unknown document id nope; known: "):
+        ask(library, "Syria", doc_ids=["nope"])
+    with pytest.raises(QueryError, match="role must be one of"):
+        ask(library, "Syria", role="speaker")
+
+
+def test_normalise_uses_the_theoretical_floor():
+    assert normalise(np.array([0.5, 0.0, -1.0]), -1.0).tolist() == [1.0, pytest.approx(2 / 3), 0.0]
+    assert normalise(np.array([0.0, 0.0]), 0.0).tolist() == [0.0, 0.0]
+
+
+def test_convex_combination_by_hand():
+    dense, lexical = np.array([1.0, 0.0]), np.array([0.0, 4.0])
+    # dense: [1, 0.5] after normalising from -1; lexical: [0, 1] after normalising from 0
+    assert convex(dense, lexical, dense_weight=0.8).tolist() == pytest.approx([0.8, 0.6])
+
+
+def test_reciprocal_rank_fusion_by_hand():
+    fused = reciprocal_rank(np.array([0.9, 0.1, 0.5]), np.array([0.0, 3.0, 1.0]), k=60)
+    assert fused.tolist() == pytest.approx([1 / 61, 1 / 63 + 1 / 61, 1 / 62 + 1 / 62])
+
+
+def test_highlighting_escapes_document_text_and_marks_spans():
+    text = 'Say <script>alert("x")</script>. Then <b>this</b> part.'
+    html = highlighted_html(text, offset=100, spans=[(100 + text.index("Then"), 100 + len(text))], numbers=[2])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>Then &lt;b&gt;this&lt;/b&gt; part.</mark><sup>[2]</sup>" in html
