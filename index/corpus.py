@@ -27,6 +27,7 @@ class DocumentSettings:
     speakers: dict[str, str] = field(default_factory=dict)  # label in the text -> speaker name
     opening_speaker: str = ""  # who speaks before the first speaker label
     boilerplate: tuple[str, ...] = ()  # regular expressions for text that is never a passage
+    structured: bool = True  # False: plain prose, no headings or speaker labels are looked for
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,9 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         if not re.search(r"[^\W\d_]{2}", words):
             paragraphs.append(Paragraph(start, end, "noise"))
             continue
+        if not settings.structured:
+            paragraphs.append(Paragraph(start, end, "text"))
+            continue
         if _CONTENTS_HEADER.match(words):
             in_contents = True
             paragraphs.append(Paragraph(start, end, "contents"))

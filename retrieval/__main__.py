@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from evaluation.cli import add_eval_parser, run_eval
 from index import VerbatimError
 from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
@@ -61,7 +62,14 @@ def main(argv: list[str] | None = None) -> int:
     ask_parser.add_argument("--mode", choices=MODES, default="hybrid", help="ranking (default: %(default)s)")
     ask_parser.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
     add_location_options(ask_parser)
+    add_eval_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "eval":
+        try:
+            return run_eval(args)
+        except (VerbatimError, OSError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
     if (args.question is None) == (args.batch is None):
         parser.error("give either a QUESTION or --batch FILE")
 

@@ -10,24 +10,29 @@ DENSE_WEIGHT = 0.8
 RRF_K = 60
 
 
-def normalise(scores: np.ndarray, floor: float) -> np.ndarray:
-    """Scores rescaled to [0, 1] between a theoretical floor and the best score present.
+def normalise(scores: np.ndarray, floor: float = 0.0) -> np.ndarray:
+    """Scores rescaled to [0, 1] between a fixed floor and the best score present; below the floor is 0.
 
-    Using the scorer's theoretical minimum (0 for BM25, -1 for cosine) rather than
-    the list's own minimum keeps a weak list weak: min-max would stretch any list,
-    however poor, to span 0..1.
+    A fixed floor rather than the list's own minimum keeps a weak list weak:
+    min-max would stretch any list, however poor, to span 0..1.
     """
     if scores.size == 0:
         return scores
     top = scores.max()
     if top <= floor:
         return np.zeros_like(scores)
-    return (scores - floor) / (top - floor)
+    return np.clip((scores - floor) / (top - floor), 0.0, 1.0)
 
 
 def convex(dense: np.ndarray, lexical: np.ndarray, dense_weight: float = DENSE_WEIGHT) -> np.ndarray:
-    """The convex combination of normalised cosine and BM25 scores of the same candidates."""
-    return dense_weight * normalise(dense, -1.0) + (1 - dense_weight) * normalise(lexical, 0.0)
+    """The convex combination of normalised cosine and BM25 scores of the same candidates.
+
+    Both floors are 0. Cosine's theoretical floor is -1, but between real texts
+    this model's cosines are practically never negative: a -1 floor would squeeze
+    every dense score into the upper half of the range and quietly halve the dense
+    weight. On msmarco-5k it cost 0.008 nDCG@10 (docs/benchmarks.md).
+    """
+    return dense_weight * normalise(dense) + (1 - dense_weight) * normalise(lexical)
 
 
 def reciprocal_rank(dense: np.ndarray, lexical: np.ndarray, k: int = RRF_K) -> np.ndarray:

@@ -83,14 +83,15 @@ def test_unknown_document_and_role_are_named(library):
         ask(library, "Syria", role="speaker")
 
 
-def test_normalise_uses_the_theoretical_floor():
+def test_normalise_scales_from_a_fixed_floor_not_the_lists_minimum():
     assert normalise(np.array([0.5, 0.0, -1.0]), -1.0).tolist() == [1.0, pytest.approx(2 / 3), 0.0]
-    assert normalise(np.array([0.0, 0.0]), 0.0).tolist() == [0.0, 0.0]
+    assert normalise(np.array([0.4, 0.2, -0.1])).tolist() == [1.0, 0.5, 0.0]  # below the floor counts as 0
+    assert normalise(np.array([0.0, 0.0])).tolist() == [0.0, 0.0]
 
 
 def test_convex_combination_by_hand():
-    dense, lexical = np.array([1.0, 0.0]), np.array([0.0, 4.0])
-    # dense: [1, 0.5] after normalising from -1; lexical: [0, 1] after normalising from 0
+    dense, lexical = np.array([0.8, 0.4]), np.array([0.0, 4.0])
+    # dense: [1, 0.5] after normalising from 0; lexical: [0, 1]
     assert convex(dense, lexical, dense_weight=0.8).tolist() == pytest.approx([0.8, 0.6])
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from index.build import embedding_text
 from index.chunking import chunk_document
+from index.sentences import sentence_spans
 from index.structure import classify
 from tests.conftest import source_text
 
@@ -117,3 +118,21 @@ def test_passage_ids_are_stable_across_chunking_runs(bundled_documents, embedder
     for doc_id, passages in passages_by_doc.items():
         assert [p.passage_id for p in passages] == [p.passage_id for p in again[doc_id]]
         assert len({p.passage_id for p in passages}) == len(passages)
+
+
+def test_sentences_cover_every_word_and_respect_abbreviations():
+    text = 'Mr. Smith met Dr. Jones on Monday. He said: "We agree!" Then V. Putin spoke… And 35 states came.'
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Mr. Smith met Dr. Jones on Monday.",
+        'He said: "We agree!"',
+        "Then V. Putin spoke…",
+        "And 35 states came.",
+    ]
+    assert " ".join(text[s:e] for s, e in spans) == text
+
+
+def test_every_sentence_of_the_index_lies_inside_its_passage(library):
+    for row, start, end in library.stored.sentence_spans.tolist():
+        passage = library.passages[row]
+        assert passage.start <= start < end <= passage.end

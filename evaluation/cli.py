@@ -1,0 +1,93 @@
+"""``python -m retrieval eval``: measure retrieval on a BEIR folder or a gold-quote file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from evaluation.datasets import is_beir, load_beir, load_gold_questions
+from evaluation.runner import ModeResult, beir_library, evaluate_beir, evaluate_gold
+from evaluation.trec import write_run
+from index import PROJECT_ROOT, Settings
+from index.settings import add_location_options
+from retrieval import MODES, Library
+
+DEFAULT_MODES = "bm25,dense,hybrid"
+
+
+def add_eval_parser(commands: argparse._SubParsersAction) -> None:
+    """Register the ``eval`` command."""
+    parser = commands.add_parser(
+        "eval",
+        help="measure retrieval quality and latency on an evaluation data set",
+        description="Measure every mode side by side. DATASET is a BEIR folder (corpus.jsonl, queries.jsonl, "
+        "qrels/test.tsv), indexed into its own cached index, or a gold-quote JSONL file evaluated against the library.",
+    )
+    parser.add_argument("dataset", type=Path, help="BEIR folder or gold-quote .jsonl file")
+    parser.add_argument(
+        "--modes", default=DEFAULT_MODES, help=f"comma-separated, of {','.join(MODES)} (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--run", type=Path, metavar="FILE", help="write the ranking as a TREC run (FILE.MODE with several modes)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument(
+        "--eval-cache",
+        type=Path,
+        default=PROJECT_ROOT / "data" / "eval",
+        help="where BEIR indexes are kept (default: %(default)s)",
+    )
+    add_location_options(parser)
+
+
+def format_table(results: list[ModeResult]) -> str:
+    """The figures of every mode side by side, one column per mode."""
+    names = list(results[0].metrics) + ["p50_ms", "p95_ms"]
+    width = max(len(n) for n in names) + 2
+    lines = [" " * width + "".join(f"{r.mode:>10}" for r in results)]
+    for name in names:
+        values = [{**r.metrics, **r.latency}[name] for r in results]
+        shown = [f"{v:>10.1f}" if name.endswith("_ms") else f"{v:>10.3f}" for v in values]
+        lines.append(f"{name:<{width}}" + "".join(shown))
+    return "\n".join(lines)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Run the evaluation the arguments describe; print the figures; returns the exit status."""
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        print(f"error: unknown mode {', '.join(unknown)}; choose from {', '.join(MODES)}", file=sys.stderr)
+        return 2
+
+    def show_progress(stage: str, done: int, total: int) -> None:
+        if stage == "passages" and (done == total or done % 640 == 0):
+            print(f"embedding the data set's passages: {done}/{total}", file=sys.stderr, flush=True)
+
+    if is_beir(args.dataset):
+        dataset = load_beir(args.dataset)
+        library = beir_library(dataset, args.eval_cache, Settings.from_env().model, show_progress)
+        results = evaluate_beir(library, dataset, modes)
+        size = f"{len(dataset.corpus)} passages, {len(dataset.queries)} queries"
+    else:
+        questions = load_gold_questions(args.dataset)
+        library = Library.open(args.index, args.corpus)
+        results = evaluate_gold(library, questions, modes)
+        size = f"{len(questions)} questions, {len(library.passages)} passages"
+    if args.run:
+        for result in results:
+            path = args.run if len(results) == 1 else args.run.with_name(f"{args.run.name}.{result.mode}")
+            write_run(path, result.run, f"verbatim-{result.mode}")
+    if args.json:
+        figures = {r.mode: {**r.metrics, **r.latency} for r in results}
+        clean = {
+            m: {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in f.items()}
+            for m, f in figures.items()
+        }
+        print(json.dumps({"dataset": str(args.dataset), "size": size, "modes": clean}))
+    else:
+        print(f"{args.dataset} ({size})\n{format_table(results)}")
+    return 0

@@ -1,0 +1,147 @@
+"""Running an evaluation: every question in every mode, scored, timed and kept as a run."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evaluation import metrics
+from evaluation.datasets import BeirDataset, DatasetError, GoldQuestion
+from index.build import Progress, build_from_scan
+from index.corpus import CorpusScan, DocumentSettings, LoadedDocument
+from index.records import Document
+from retrieval import Library, ask
+
+Run = dict[str, list[tuple[str, float]]]  # query id -> (document or passage id, score), best first
+
+
+@dataclass
+class ModeResult:
+    """One mode's averaged metrics, per-query latencies in ms, and its ranking of every query."""
+
+    mode: str
+    metrics: dict[str, float] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+    run: Run = field(default_factory=dict)
+
+    @property
+    def latency(self) -> dict[str, float]:
+        """p50 and p95 of the query latencies, in milliseconds."""
+        return {
+            "p50_ms": metrics.percentile(self.latencies_ms, 0.5),
+            "p95_ms": metrics.percentile(self.latencies_ms, 0.95),
+        }
+
+
+def beir_library(dataset: BeirDataset, cache_root: Path, model: str, progress: Progress | None = None) -> Library:
+    """The data set's own index, built once into ``cache_root`` and reused while its corpus is unchanged.
+
+    Each BEIR passage is a document of plain prose; no answer sentences are
+    embedded, since BEIR judges passages only.
+    """
+    documents = tuple(
+        LoadedDocument(
+            Document(
+                doc_id=doc_id, source=str(dataset.folder / "corpus.jsonl"), title=title, short_title=title, text=text
+            ),
+            DocumentSettings(structured=False),
+        )
+        for doc_id, title, text in dataset.corpus
+        if text.strip()
+    )
+    digest = hashlib.sha256((dataset.folder / "corpus.jsonl").read_bytes()).hexdigest()[:12]
+    index_dir = cache_root / f"beir-{dataset.name}-{digest}"
+    build_from_scan(CorpusScan(documents, ()), index_dir, model, progress, with_sentences=False)
+    return Library.open(index_dir)
+
+
+def evaluate_beir(library: Library, dataset: BeirDataset, modes: Sequence[str], depth: int = 100) -> list[ModeResult]:
+    """nDCG@10, Recall@100 and MRR@10 of each mode, documents ranked by their best passage."""
+    _ = library.embedder.model  # load before timing, so latencies are those of a warm app
+    results = []
+    for mode in modes:
+        result = ModeResult(mode)
+        totals = {"nDCG@10": 0.0, "Recall@100": 0.0, "MRR@10": 0.0}
+        for qid, query in dataset.queries.items():
+            began = time.perf_counter()
+            answer = ask(library, query, k=depth, mode=mode, sentences=0)
+            result.latencies_ms.append((time.perf_counter() - began) * 1000)
+            ranking: list[tuple[str, float]] = []
+            for hit in answer.hits:
+                if hit.passage.doc_id not in {doc for doc, _ in ranking}:
+                    ranking.append((hit.passage.doc_id, hit.score))
+            result.run[qid] = ranking
+            judged = dataset.qrels[qid]
+            grades = [judged.get(doc, 0) for doc, _ in ranking]
+            totals["nDCG@10"] += metrics.ndcg(grades, list(judged.values()), 10)
+            totals["Recall@100"] += metrics.recall(grades, sum(1 for g in judged.values() if g > 0), 100)
+            totals["MRR@10"] += metrics.reciprocal_rank(grades, 10)
+        result.metrics = {name: total / len(dataset.queries) for name, total in totals.items()}
+        results.append(result)
+    return results
+
+
+def gold_spans(library: Library, question: GoldQuestion) -> list[tuple[str, int, int]]:
+    """Where each gold quote stands: (doc id, start, end), found by file name or, failing that, by text."""
+    spans = []
+    for file_name, quote in question.gold:
+        named = [d for d in library.documents.values() if Path(d.source).name == file_name]
+        candidates = named or [d for d in library.documents.values() if quote in d.text]
+        found = [(d.doc_id, d.text.index(quote)) for d in candidates if quote in d.text]
+        if not found:
+            raise DatasetError(f"question {question.id}: the quote {quote[:60]!r}… is in no document of the library")
+        doc_id, start = found[0]
+        spans.append((doc_id, start, start + len(quote)))
+    return spans
+
+
+def _grades(items: Sequence[tuple[str, int, int]], golds: list[tuple[str, int, int]]) -> list[float]:
+    return [
+        1.0 if any(doc == g_doc and start < g_end and g_start < end for g_doc, g_start, g_end in golds) else 0.0
+        for doc, start, end in items
+    ]
+
+
+def evaluate_gold(library: Library, questions: Sequence[GoldQuestion], modes: Sequence[str]) -> list[ModeResult]:
+    """R@1, R@5, MRR@10 of passages and answer-sentence@1/@3 on answerable questions; answerability on all.
+
+    A passage or sentence counts when its span overlaps a gold quote's span.
+    """
+    answerable = [(q, gold_spans(library, q)) for q in questions if q.gold]
+    unanswerable = [q for q in questions if not q.gold]
+    _ = library.embedder.model  # load before timing, so latencies are those of a warm app
+    results = []
+    for mode in modes:
+        result = ModeResult(mode)
+        sums = dict.fromkeys(["R@1", "R@5", "MRR@10", "answer-sentence@1", "answer-sentence@3", "answered"], 0.0)
+        for question, golds in answerable:
+            began = time.perf_counter()
+            answer = ask(library, question.question, k=10, mode=mode)
+            result.latencies_ms.append((time.perf_counter() - began) * 1000)
+            result.run[question.id] = [(h.passage.passage_id, h.score) for h in answer.hits]
+            passages = _grades([(h.passage.doc_id, h.passage.start, h.passage.end) for h in answer.hits], golds)
+            sentences = _grades([(s.passage.doc_id, s.start, s.end) for s in answer.sentences], golds)
+            sums["R@1"] += metrics.hit(passages, 1)
+            sums["R@5"] += metrics.hit(passages, 5)
+            sums["MRR@10"] += metrics.reciprocal_rank(passages, 10)
+            sums["answer-sentence@1"] += metrics.hit(sentences, 1)
+            sums["answer-sentence@3"] += metrics.hit(sentences, 3)
+            sums["answered"] += answer.answerable
+        result.metrics = {name: total / len(answerable) for name, total in sums.items()} if answerable else {}
+        by_topic: dict[str, list[bool]] = {}
+        for question in unanswerable:
+            began = time.perf_counter()
+            answer = ask(library, question.question, k=10, mode=mode)
+            result.latencies_ms.append((time.perf_counter() - began) * 1000)
+            result.run[question.id] = [(h.passage.passage_id, h.score) for h in answer.hits]
+            by_topic.setdefault(question.topic or "unanswerable", []).append(not answer.answerable)
+        for topic, flags in sorted(by_topic.items()):
+            result.metrics[f"recognised unanswerable: {topic}"] = sum(flags) / len(flags)
+        if unanswerable:
+            flags = [f for topic_flags in by_topic.values() for f in topic_flags]
+            result.metrics["recognised unanswerable"] = sum(flags) / len(flags)
+        results.append(result)
+    return results

@@ -1,0 +1,115 @@
+"""The evaluation command: metrics against hand-computed values, TREC runs read back independently."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from evaluation import metrics
+from evaluation.cli import format_table
+from evaluation.datasets import load_beir, load_gold_questions
+from evaluation.runner import beir_library, evaluate_beir, evaluate_gold
+from evaluation.trec import write_run
+from index import PROJECT_ROOT
+
+PASSAGES = {
+    "d1": "The lighthouse on the northern cape was built in 1881 from local granite.",
+    "d2": "Ferries to the island leave every two hours from the old harbour in summer.",
+    "d3": "The granite quarry closed in 1950 after seventy years of work.",
+    "d4": "Herring fishing was the main trade of the village until the 1960s.",
+    "d5": "The island ferry timetable changes in winter, with two sailings a day.",
+}
+QUERIES = {"q1": "When was the lighthouse built?", "q2": "How often does the ferry to the island run?"}
+QRELS = [("q1", "d1", 2), ("q1", "d3", 0), ("q2", "d2", 2), ("q2", "d5", 1)]
+
+
+@pytest.fixture(scope="module")
+def tiny_beir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("beir") / "tiny"
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text(
+        "\n".join(json.dumps({"_id": i, "title": "", "text": t}) for i, t in PASSAGES.items())
+    )
+    (folder / "queries.jsonl").write_text("\n".join(json.dumps({"_id": i, "text": t}) for i, t in QUERIES.items()))
+    (folder / "qrels" / "test.tsv").write_text(
+        "query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t{s}\n" for q, d, s in QRELS)
+    )
+    return folder
+
+
+def test_ndcg_by_hand():
+    # ranked grades 0, 2, 1 against the ideal 2, 1; gains 2^g - 1 are 3 and 1:
+    # DCG = 3/log2(3) + 1/log2(4); IDCG = 3/log2(2) + 1/log2(3)
+    expected = (3 / math.log2(3) + 1 / 2) / (3 + 1 / math.log2(3))
+    assert metrics.ndcg([0, 2, 1], [2, 1, 0], k=10) == pytest.approx(expected)
+    assert metrics.ndcg([0, 2, 1], [2, 1, 0], k=1) == 0.0
+    assert metrics.ndcg([2, 1], [2, 1], k=10) == pytest.approx(1.0)
+
+
+def test_recall_mrr_hit_and_percentile_by_hand():
+    assert metrics.recall([0, 1, 0, 2], relevant_count=3, k=100) == pytest.approx(2 / 3)
+    assert metrics.recall([0, 1, 0, 2], relevant_count=3, k=2) == pytest.approx(1 / 3)
+    assert metrics.reciprocal_rank([0, 0, 1], k=10) == pytest.approx(1 / 3)
+    assert metrics.reciprocal_rank([0, 0, 1], k=2) == 0.0
+    assert metrics.hit([0, 1], 1) == 0.0 and metrics.hit([0, 1], 2) == 1.0
+    assert metrics.percentile([5, 1, 3, 2, 4], 0.5) == 3 and metrics.percentile(list(range(1, 101)), 0.95) == 95
+
+
+def independent_mrr_at_10(run_file: Path, qrels: list[tuple[str, str, int]]) -> float:
+    """MRR@10 straight from the run file's text, sharing no code with the project."""
+    relevant = {(q, d) for q, d, grade in qrels if grade > 0}
+    ranks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for line in run_file.read_text().splitlines():
+        qid, q0, doc, rank, _score, _tag = line.split()
+        assert q0 == "Q0"
+        ranks[qid].append((int(rank), doc))
+    total = 0.0
+    for qid in {q for q, _, _ in qrels}:
+        for rank, doc in sorted(ranks[qid])[:10]:
+            if (qid, doc) in relevant:
+                total += 1 / rank
+                break
+    return total / len({q for q, _, _ in qrels})
+
+
+def test_beir_evaluation_and_its_trec_run_agree(tiny_beir, tmp_path):
+    dataset = load_beir(tiny_beir)
+    library = beir_library(dataset, tmp_path / "cache", "all-MiniLM-L6-v2")
+    results = evaluate_beir(library, dataset, ["dense", "bm25"])
+    dense = results[0]
+    assert dense.metrics["MRR@10"] == 1.0 and dense.metrics["Recall@100"] == 1.0
+    run_file = tmp_path / "dense.trec"
+    write_run(run_file, dense.run, "verbatim-dense")
+    assert independent_mrr_at_10(run_file, QRELS) == pytest.approx(dense.metrics["MRR@10"])
+    lines = run_file.read_text().splitlines()
+    assert lines[0].split()[0] == "q1" and lines[0].split()[2] == "d1" and lines[0].split()[3] == "1"
+    assert "MRR@10" in format_table(results) and "p95_ms" in format_table(results)
+
+
+def test_gold_quote_evaluation_on_the_bundled_library(library, tmp_path):
+    questions = load_gold_questions(PROJECT_ROOT / "eval" / "seed-qa-dev.jsonl")
+    extra = tmp_path / "mixed.jsonl"
+    extra.write_text(
+        json.dumps(
+            {"id": "brazil", "question": "What is the population of Brazil?", "kind": "unanswerable", "gold": []}
+        )
+        + "\n"
+        + json.dumps(
+            {
+                "id": "kazan",
+                "question": "How many delegations came to the BRICS summit in Kazan?",
+                "kind": "single",
+                "gold": [
+                    {"doc": "elsewhere.txt", "quote": "delegations from 35 states and six multilateral organisations"}
+                ],
+            }
+        )
+    )
+    hybrid = evaluate_gold(library, questions + load_gold_questions(extra), ["hybrid"])[0]
+    assert hybrid.metrics["R@5"] >= 0.9 and hybrid.metrics["answer-sentence@3"] >= 0.75
+    assert hybrid.metrics["recognised unanswerable"] == 1.0
+    assert len(hybrid.run) == len(questions) + 2
