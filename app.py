@@ -6,6 +6,7 @@ VERBATIM_MODEL choose another library or model.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -13,6 +14,7 @@ import streamlit as st
 from index import Settings, VerbatimError, build_index
 from index.errors import StoreError
 from retrieval import Answer, Hit, Library, StaleIndexError, ask
+from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import escaped, highlighted_html
 
 HELP = """
@@ -154,10 +156,9 @@ def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
                 st.markdown(f"<small>{escaped(neighbour.label)}</small><br>{body}", unsafe_allow_html=True)
 
 
-def main() -> None:
-    """The Ask page."""
-    st.set_page_config(page_title="Verbatim", page_icon="❝", layout="wide")
-    st.title("Verbatim")
+def ask_page() -> None:
+    """Ask: one question, the best answer sentences and ranked passages from the whole library."""
+    st.title("Verbatim — Ask")
     st.caption("Ask the library. Every answer is cited to the exact words of its source.")
     with st.expander("How to read the results"):
         st.markdown(HELP)
@@ -179,6 +180,91 @@ def main() -> None:
         st.info("No passages match these filters.")
     for rank, hit in enumerate(answer.hits, start=1):
         show_hit(library, answer, rank, hit)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_comparison(_library: Library, index: str, question: str, doc_ids: tuple[str, ...], k: int) -> Comparison:
+    """The comparison of these documents on this question, remembered across reruns."""
+    return compare(_library, question, doc_ids=doc_ids or None, k=k)
+
+
+def show_contrasts(comparison: Comparison) -> None:
+    """Where the documents' answers state different or the same dates and figures."""
+    st.subheader("Differences")
+    if not comparison.contrasts:
+        st.info("The answers state no dates or figures that can be compared.")
+    for contrast in comparison.contrasts:
+        left, right = contrast.left, contrast.right
+        text = (
+            f"<b>{'Same' if contrast.agree else 'Different'} {contrast.kind}:</b> "
+            f"“{escaped(left.fact.text)}” <small>({escaped(left.sentence.passage.label)})</small> vs "
+            f"“{escaped(right.fact.text)}” <small>({escaped(right.sentence.passage.label)})</small>"
+        )
+        st.markdown(f'<p class="contrast-{"agree" if contrast.agree else "differ"}">{text}</p>', unsafe_allow_html=True)
+
+
+def show_column(column: Column) -> None:
+    """One document's own answer to the question, or a plain statement that it has none."""
+    st.markdown(f"#### {escaped(column.title)}", unsafe_allow_html=True)
+    if not column.addressed:
+        st.info("This document does not address the question.")
+        return
+    for number, sentence in enumerate(column.answer.sentences, start=1):
+        st.markdown(
+            f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
+            f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
+            f"{escaped(sentence.passage.label)}</small></p>",
+            unsafe_allow_html=True,
+        )
+    for hit in column.answer.hits:
+        with st.expander(hit.passage.label):
+            marked = highlighted_html(hit.passage.text, hit.passage.start, hit.highlights)
+            st.markdown(f'<div class="passage">{marked}</div>', unsafe_allow_html=True)
+
+
+def compare_page() -> None:
+    """Compare: one question answered inside each chosen document, side by side, differences flagged."""
+    st.title("Verbatim — Compare")
+    st.caption("See what each document says on one question, and where their dates and figures differ.")
+    library = load_library()
+    if library is None:
+        return
+    docs = st.multiselect(
+        "Documents to compare",
+        options=list(library.documents),
+        default=list(library.documents),
+        format_func=lambda doc_id: library.documents[doc_id].short_title,
+    )
+    k = st.slider("Passages per document", min_value=1, max_value=10, value=3)
+    question = st.text_input("Question", placeholder="e.g. How many Soviet war memorials are there in China?")
+    if not question.strip():
+        return
+    if len(docs) < 2:
+        st.warning("Choose at least two documents to compare.")
+        return
+    try:
+        comparison = cached_comparison(library, str(library.index_dir), question, tuple(docs), k)
+    except VerbatimError as err:
+        st.error(str(err))
+        return
+    show_contrasts(comparison)
+    for column, place in zip(comparison.columns, st.columns(len(comparison.columns)), strict=True):
+        with place:
+            show_column(column)
+    st.download_button("Download as Markdown", to_markdown(comparison), "comparison.md", "text/markdown")
+    st.download_button(
+        "Download as JSON", json.dumps(comparison.to_dict(), ensure_ascii=False, indent=1), "comparison.json"
+    )
+
+
+def main() -> None:
+    """The app: the Ask and Compare pages."""
+    st.set_page_config(page_title="Verbatim", page_icon="❝", layout="wide")
+    pages = [
+        st.Page(ask_page, title="Ask", url_path="ask", default=True),
+        st.Page(compare_page, title="Compare", url_path="compare"),
+    ]
+    st.navigation(pages).run()
 
 
 if __name__ == "__main__":

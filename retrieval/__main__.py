@@ -6,12 +6,14 @@ import argparse
 import json
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from evaluation.cli import add_eval_parser, run_eval
 from index import VerbatimError
 from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
+from retrieval.compare import Comparison, compare
 
 
 def read_questions(args: argparse.Namespace) -> list[str]:
@@ -41,6 +43,55 @@ def format_answer(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def format_comparison(comparison: Comparison) -> str:
+    """A person's reading of a comparison: the contrasts first, then each document's answer."""
+    lines = [f"Q: {comparison.question}"]
+    lines += [f"  ! {c.describe()}" for c in comparison.contrasts if not c.agree]
+    lines += [f"  = {c.describe()}" for c in comparison.contrasts if c.agree]
+    for column in comparison.columns:
+        lines.append(f"== {column.title} ({column.doc_id})")
+        if not column.addressed:
+            lines.append("  does not address the question")
+            continue
+        for number, sentence in enumerate(column.answer.sentences, start=1):
+            lines.append(f"  [{number}] {sentence.text}")
+            lines.append(f"      — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label}")
+    return "\n".join(lines)
+
+
+def add_question_options(parser: argparse.ArgumentParser, default_k: int) -> None:
+    """The options ``ask`` and ``compare`` share: the question or a batch, k, documents, JSON, locations."""
+    parser.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    parser.add_argument("--batch", metavar="FILE", help="every non-blank line of FILE (- for standard input), in order")
+    parser.add_argument("--k", type=int, default=default_k, help="passages per result (default: %(default)s)")
+    parser.add_argument("--doc", nargs="+", metavar="DOC_ID", help="only these documents")
+    parser.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
+    add_location_options(parser)
+
+
+def answer_all(args: argparse.Namespace, respond: Callable[[Library, str], object], show: Callable) -> int:
+    """Open the library, answer every question in order, print each result or its error in place."""
+    try:
+        library = Library.open(args.index, args.corpus)
+        questions = read_questions(args)
+    except (VerbatimError, OSError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    status = 0
+    for question in questions:
+        try:
+            result = respond(library, question)
+        except VerbatimError as err:
+            status = 1
+            if args.json:
+                print(json.dumps({"question": question, "error": str(err)}, ensure_ascii=False))
+            else:
+                print(f"error: {err}", file=sys.stderr)
+            continue
+        print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else show(result) + "\n")
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m retrieval", description="Search Verbatim's index.")
@@ -50,18 +101,18 @@ def main(argv: list[str] | None = None) -> int:
         help="answer a question with cited sentences and passages",
         description="Answer questions from the indexed library. Build the index first: python -m index build.",
     )
-    ask_parser.add_argument("question", nargs="?", help="the question (omit with --batch)")
-    ask_parser.add_argument(
-        "--batch", metavar="FILE", help="answer every line of FILE (- for standard input), in order"
-    )
-    ask_parser.add_argument("--k", type=int, default=5, help="passages to return (default: %(default)s)")
-    ask_parser.add_argument("--doc", nargs="+", metavar="DOC_ID", help="search only these documents")
+    add_question_options(ask_parser, default_k=5)
     ask_parser.add_argument(
         "--role", choices=ROLE_FILTERS, default="all", help="whose words to search (default: %(default)s)"
     )
     ask_parser.add_argument("--mode", choices=MODES, default="hybrid", help="ranking (default: %(default)s)")
-    ask_parser.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
-    add_location_options(ask_parser)
+    compare_parser = commands.add_parser(
+        "compare",
+        help="answer a question in each document separately and flag where they differ",
+        description="Answer the question inside each document (default: all) and contrast the dates and "
+        "figures their answers state.",
+    )
+    add_question_options(compare_parser, default_k=3)
     add_eval_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "eval":
@@ -72,26 +123,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if (args.question is None) == (args.batch is None):
         parser.error("give either a QUESTION or --batch FILE")
-
-    try:
-        library = Library.open(args.index, args.corpus)
-        questions = read_questions(args)
-    except (VerbatimError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    status = 0
-    for question in questions:
-        try:
-            answer = ask(library, question, k=args.k, doc_ids=args.doc, role=args.role, mode=args.mode)
-        except VerbatimError as err:
-            status = 1
-            if args.json:
-                print(json.dumps({"question": question, "error": str(err)}, ensure_ascii=False))
-            else:
-                print(f"error: {err}", file=sys.stderr)
-            continue
-        print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer(answer) + "\n")
-    return status
+    if args.command == "compare":
+        return answer_all(args, lambda lib, q: compare(lib, q, doc_ids=args.doc, k=args.k), format_comparison)
+    return answer_all(
+        args,
+        lambda lib, q: ask(lib, q, k=args.k, doc_ids=args.doc, role=args.role, mode=args.mode),
+        format_answer,
+    )
 
 
 if __name__ == "__main__":

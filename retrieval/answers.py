@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
+from retrieval.facts import extract_facts
 from retrieval.library import Library
 from retrieval.records import Answer, AnswerSentence, Hit
 from retrieval.search import check_question, rank
@@ -18,15 +20,28 @@ SENTENCE_SOURCES = 5
 # Share of a sentence's score that comes from its passage's rank: a sentence that
 # matches well in a passage that matches well beats a lucky sentence elsewhere.
 PASSAGE_SHARE = 0.3
+# A question of the form "When ...?" or "How many ...?" is answered by a date or a
+# figure; a sentence that states one gets this much added to its score.
+ANSWER_TYPE_BONUS = 0.1
+_EXPECTS = (
+    (re.compile(r"(?i)^\s*(when|since when|on what date|in what year|what year|what date)\b"), "date"),
+    (re.compile(r"(?i)^\s*(how (many|much|big|large|long)|what (share|percentage|number|amount))\b"), "figure"),
+)
+
+
+def expected_fact(question: str) -> str:
+    """ "date" or "figure" when the question's form asks for one, else ""."""
+    return next((kind for pattern, kind in _EXPECTS if pattern.search(question)), "")
 
 
 def answer_sentences(
-    library: Library, hits: Sequence[Hit], vector: np.ndarray, count: int, role: str = "answer"
+    library: Library, hits: Sequence[Hit], vector: np.ndarray, count: int, role: str = "answer", expects: str = ""
 ) -> list[AnswerSentence]:
     """The ``count`` sentences of the best hits with the given role that best answer the question.
 
     A questioner's words restate the question; they are never offered as its
-    answer unless questions are what was asked for (``role="question"``).
+    answer unless questions are what was asked for (``role="question"``). With
+    ``expects`` ("date" or "figure"), sentences stating such a fact score higher.
     """
     sources = [h for h in hits if h.passage.role == role][:SENTENCE_SOURCES]
     if not sources:
@@ -39,6 +54,8 @@ def answer_sentences(
         for sentence_row, sim in zip(rows, similarity, strict=True):
             _, start, end = (int(x) for x in library.stored.sentence_spans[sentence_row])
             score = (1 - PASSAGE_SHARE) * float(sim) + PASSAGE_SHARE * hit.score / best
+            if expects and any(f.kind == expects for f in extract_facts(hit.document.text[start:end])):
+                score += ANSWER_TYPE_BONUS
             scored.append((score, start, end, hit))
     scored.sort(key=lambda item: -item[0])
     return [
@@ -69,8 +86,24 @@ def ask(
     """
     question = check_question(question)
     vector = library.embedder.encode_query(question)
+    return answer_with_vector(library, question, vector, k, doc_ids, role, mode, sentences)
+
+
+def answer_with_vector(
+    library: Library,
+    question: str,
+    vector: np.ndarray,
+    k: int = 10,
+    doc_ids: Sequence[str] | None = None,
+    role: str = "all",
+    mode: str = "hybrid",
+    sentences: int = 3,
+) -> Answer:
+    """:func:`ask` for a question already checked and embedded, so several searches share one embedding."""
     hits = rank(library, question, vector, k=k, doc_ids=doc_ids, role=role, mode=mode)
-    found = answer_sentences(library, hits, vector, sentences, role="question" if role == "question" else "answer")
+    found = answer_sentences(
+        library, hits, vector, sentences, "question" if role == "question" else "answer", expected_fact(question)
+    )
     highlighted = [
         Hit(**{**h.__dict__, "highlights": tuple((s.start, s.end) for s in found if s.passage == h.passage)})
         for h in hits

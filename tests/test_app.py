@@ -84,3 +84,35 @@ def test_first_start_builds_the_missing_index(tmp_path, monkeypatch):
     assert (tmp_path / "index" / "CURRENT").exists()
     app.text_input[0].input("When does the harbour open?").run()
     assert "harbour opens at dawn" in page_html(app)
+
+
+def compare_script():
+    import app
+
+    app.compare_page()
+
+
+@pytest.fixture
+def compare_app(bundled_index, monkeypatch) -> AppTest:
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    app = AppTest.from_function(compare_script, default_timeout=120)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_compare_page_shows_each_document_and_flags_the_differing_dates(compare_app):
+    compare_app.text_input[0].input("When did Putin propose the Eurasian security initiative?").run()
+    assert not compare_app.exception
+    html = page_html(compare_app)
+    assert 'class="contrast-differ"' in html and "July 14, 2023" in html and "June 14, 2024" in html
+    assert "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q9" in html
+    assert "Duma Government Hour, 19 Feb 2025 — Opening remarks" in html
+    assert len(compare_app.get("download_button")) == 2
+
+
+def test_compare_page_says_when_a_document_does_not_address_the_question(compare_app):
+    compare_app.text_input[0].input("What is the population of Brazil?").run()
+    notes = [i.value for i in compare_app.info]
+    assert notes.count("This document does not address the question.") == 2

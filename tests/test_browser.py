@@ -37,7 +37,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app_url(bundled_index):
     port = free_port()
     server = subprocess.Popen(
@@ -77,21 +77,37 @@ def app_url(bundled_index):
         server.wait(timeout=20)
 
 
-def test_ask_in_a_real_browser_shows_a_cited_answer(app_url):
+@pytest.fixture
+def page():
     assert CHROMIUM.exists(), "Debian's chromium is missing: run the README's test command, which installs it"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        page = browser.new_page()
-        page.goto(app_url)
-        box = page.get_by_role("textbox", name="Question")
-        box.wait_for(timeout=90_000)
-        box.fill("When will the Intervision song contest take place?")
-        box.press("Enter")
-        page.get_by_text("Passages", exact=True).wait_for(timeout=60_000)
-        answer_text = page.locator(".answer-sentence").first.inner_text()
-        assert "Intervision" in answer_text
-        assert "Duma Government Hour, 19 Feb 2025" in answer_text
-        assert page.locator("mark").count() >= 1
+        yield browser.new_page()
         browser.close()
+
+
+def test_ask_in_a_real_browser_shows_a_cited_answer(app_url, page):
+    page.goto(app_url)
+    box = page.get_by_role("textbox", name="Question")
+    box.wait_for(timeout=90_000)
+    box.fill("When will the Intervision song contest take place?")
+    box.press("Enter")
+    page.get_by_text("Passages", exact=True).wait_for(timeout=60_000)
+    answer_text = page.locator(".answer-sentence").first.inner_text()
+    assert "Intervision" in answer_text
+    assert "Duma Government Hour, 19 Feb 2025" in answer_text
+    assert page.locator("mark").count() >= 1
+
+
+def test_compare_in_a_real_browser_flags_the_differing_dates(app_url, page):
+    page.goto(f"{app_url}/compare")
+    box = page.get_by_role("textbox", name="Question")
+    box.wait_for(timeout=90_000)
+    box.fill("When did Putin propose the Eurasian security initiative?")
+    box.press("Enter")
+    flag = page.locator(".contrast-differ").first
+    flag.wait_for(timeout=60_000)
+    assert "July 14, 2023" in flag.inner_text() and "June 14, 2024" in flag.inner_text()
+    assert page.get_by_text("Download as Markdown").count() == 1

@@ -1,0 +1,178 @@
+"""Comparing documents on one question: a column per document and the facts where they differ or agree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from retrieval.answers import answer_with_vector
+from retrieval.facts import Fact, agree, extract_facts, same_subject
+from retrieval.library import Library
+from retrieval.records import Answer, AnswerSentence
+from retrieval.search import check_question
+
+# Facts are read from this many of each document's best answer sentences: the
+# sentences that answer the question, not everything the passages mention.
+FACT_SENTENCES = 2
+
+
+@dataclass(frozen=True)
+class Column:
+    """One document's answer to the question, searched within that document alone."""
+
+    doc_id: str
+    title: str
+    answer: Answer
+
+    @property
+    def addressed(self) -> bool:
+        """Whether the document addresses the question at all."""
+        return self.answer.answerable
+
+    def to_dict(self) -> dict:
+        """The JSON item of ``python -m retrieval compare --json``."""
+        data = self.answer.to_dict()
+        return {
+            "doc_id": self.doc_id,
+            "title": self.title,
+            "addressed": self.addressed,
+            "answer": data["answer"],
+            "passages": data["passages"],
+        }
+
+
+@dataclass(frozen=True)
+class StatedFact:
+    """A fact together with the answer sentence (and so the citation) that states it."""
+
+    fact: Fact
+    sentence: AnswerSentence
+
+    def to_dict(self) -> dict:
+        """The fact with the exact span and citation of its words."""
+        s = self.sentence
+        return {
+            "doc_id": s.passage.doc_id,
+            "text": self.fact.text,
+            "value": self.fact.value,
+            "qualifier": self.fact.qualifier,
+            "source": s.document.source,
+            "start": self.fact.start,
+            "end": self.fact.end,
+            "sentence": s.to_dict(),
+            "citation": s.passage.label,
+        }
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """Two documents' statements of the same kind of fact, and whether they say the same."""
+
+    kind: str
+    agree: bool
+    left: StatedFact
+    right: StatedFact
+
+    def describe(self) -> str:
+        """One line a reader can check: both statements with their documents."""
+        verb = "agree" if self.agree else "differ"
+        return (
+            f"{self.kind}s {verb}: “{self.left.fact.text}” ({self.left.sentence.passage.label}) vs "
+            f"“{self.right.fact.text}” ({self.right.sentence.passage.label})"
+        )
+
+    def to_dict(self) -> dict:
+        """The JSON item of the ``differences`` list."""
+        return {
+            "kind": self.kind,
+            "status": "agree" if self.agree else "differ",
+            "statements": [self.left.to_dict(), self.right.to_dict()],
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The columns of every compared document and the contrasts between their answers."""
+
+    question: str
+    columns: tuple[Column, ...]
+    contrasts: tuple[Contrast, ...]
+
+    def to_dict(self) -> dict:
+        """The JSON object of ``python -m retrieval compare --json`` and of the JSON export."""
+        return {
+            "question": self.question,
+            "documents": [c.to_dict() for c in self.columns],
+            "differences": [c.to_dict() for c in self.contrasts],
+        }
+
+
+def stated_facts(column: Column) -> list[StatedFact]:
+    """The dates and figures of the column's best answer sentences, in order."""
+    if not column.addressed:
+        return []
+    found = []
+    for sentence in column.answer.sentences[:FACT_SENTENCES]:
+        found += [StatedFact(f, sentence) for f in extract_facts(sentence.text, sentence.start)]
+    return found
+
+
+def contrasts(columns: Sequence[Column]) -> list[Contrast]:
+    """For each pair of documents, the facts about the same subject, flagged as agreeing or differing.
+
+    A fact is paired with at most one fact of the other document, preferring an agreeing one.
+    """
+    result = []
+    for left, right in combinations(columns, 2):
+        right_facts = stated_facts(right)
+        for mine in stated_facts(left):
+            candidates = [theirs for theirs in right_facts if same_subject(mine.fact, theirs.fact)]
+            if not candidates:
+                continue
+            match = next((c for c in candidates if agree(mine.fact, c.fact)), candidates[0])
+            result.append(Contrast(mine.fact.kind, agree(mine.fact, match.fact), mine, match))
+            right_facts.remove(match)
+    return result
+
+
+def compare(library: Library, question: str, doc_ids: Sequence[str] | None = None, k: int = 3) -> Comparison:
+    """Answer the question separately inside each document, then contrast their facts.
+
+    Each column is searched within its document alone, so one document's passages
+    never crowd out another's. Raises QueryError for a bad question or document id.
+    """
+    question = check_question(question)
+    vector = library.embedder.encode_query(question)
+    chosen = list(doc_ids) if doc_ids else list(library.documents)
+    columns = tuple(
+        Column(
+            doc_id,
+            library.documents.get(doc_id).title if doc_id in library.documents else doc_id,
+            answer_with_vector(library, question, vector, k=k, doc_ids=[doc_id]),
+        )
+        for doc_id in chosen
+    )
+    return Comparison(question, columns, tuple(contrasts(columns)))
+
+
+def to_markdown(comparison: Comparison) -> str:
+    """The comparison as Markdown: each document's answers with citations and source spans, then the contrasts.
+
+    Every quotation is followed by ``source:start-end``, the exact place of its words.
+    """
+    lines = [f"# {comparison.question}", ""]
+    for column in comparison.columns:
+        lines += [f"## {column.title}", ""]
+        if not column.addressed:
+            lines += ["*This document does not address the question.*", ""]
+            continue
+        for sentence in column.answer.sentences:
+            lines.append(
+                f"- “{sentence.text}” — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label} "
+                f"(`{sentence.document.source}:{sentence.start}-{sentence.end}`)"
+            )
+        lines.append("")
+    lines += ["## Where the documents differ or agree", ""]
+    lines += [f"- {c.describe()}" for c in comparison.contrasts] or ["- No dates or figures to compare."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,92 @@
+"""Comparing documents on one question: per-document columns, flagged differences, exports."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from retrieval.compare import compare, to_markdown
+from retrieval.facts import extract_facts
+from tests.conftest import gold_span, seed_questions, source_text
+from tests.test_cli import run
+
+COMPARE_QUESTIONS = [q for q in seed_questions() if q["kind"] == "compare"]
+
+
+@pytest.mark.parametrize("question", COMPARE_QUESTIONS, ids=[q["id"] for q in COMPARE_QUESTIONS])
+def test_each_document_column_holds_its_gold_quote_in_its_first_three_passages(library, question):
+    comparison = compare(library, question["question"], k=3)
+    columns = {c.doc_id: c for c in comparison.columns}
+    for gold in question["gold"]:
+        start, end = gold_span(library, gold)
+        column = columns[gold["doc_id"]]
+        assert column.addressed
+        assert any(h.passage.start < end and start < h.passage.end for h in column.answer.hits[:3])
+        assert all(h.passage.doc_id == gold["doc_id"] for h in column.answer.hits)
+
+
+@pytest.mark.parametrize(
+    ("question", "left", "right"),
+    [
+        ("When did Putin propose the Eurasian security initiative?", "July 14, 2023", "June 14, 2024"),
+        ("How many Soviet war memorials are there in China?", "approximately 80", "more than 80"),
+    ],
+)
+def test_the_real_discrepancies_between_the_transcripts_are_flagged(library, question, left, right):
+    comparison = compare(library, question)
+    differing = [c for c in comparison.contrasts if not c.agree]
+    stated = {(c.left.fact.text, c.right.fact.text) for c in differing}
+    assert any(left in a and right in b for a, b in stated), stated
+    for contrast in differing:  # a flag points at the exact words of each source
+        for side in (contrast.left, contrast.right):
+            text = source_text(side.sentence.document.source)
+            assert text[side.fact.start : side.fact.end] == side.fact.text
+
+
+def test_a_document_that_does_not_address_the_question_says_so(library):
+    comparison = compare(library, "What is the population of Brazil?")
+    assert [c.addressed for c in comparison.columns] == [False, False]
+    assert comparison.contrasts == ()
+    assert "does not address the question" in to_markdown(comparison)
+
+
+def test_exports_round_trip_to_the_exact_source_spans(library):
+    comparison = compare(library, "How many Soviet war memorials are there in China?")
+    data = json.loads(json.dumps(comparison.to_dict(), ensure_ascii=False))
+    assert data == comparison.to_dict()
+    markdown = to_markdown(comparison)
+    quoted = re.findall(r"^- “(.+)” — .+ \(`(.+):(\d+)-(\d+)`\)$", markdown, flags=re.M)
+    assert len(quoted) == sum(len(c.answer.sentences) for c in comparison.columns)
+    for text, source, start, end in quoted:
+        assert source_text(source)[int(start) : int(end)] == text
+
+
+def test_compare_json_contract_on_the_command_line(bundled_index):
+    result = run("retrieval", "compare", "--batch", "-", "--json", "--index", str(bundled_index), stdin="Syria\nNATO\n")
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["Syria", "NATO"]
+    for line in lines:
+        assert {d["doc_id"] for d in line["documents"]} == {
+            "mfa-answers-2024-diplomacy",
+            "duma-government-hour-2025-02-19",
+        }
+        for document in line["documents"]:
+            assert {"doc_id", "title", "addressed", "answer", "passages"} <= set(document)
+            for item in document["answer"] + document["passages"]:
+                assert item["doc_id"] == document["doc_id"]
+                assert source_text(item["source"])[item["start"] : item["end"]] == item["text"]
+        assert isinstance(line["differences"], list)
+
+
+def test_facts_are_what_the_words_say():
+    text = "On June 14, 2024, more than 80 sites and 1,200 people; the 80th anniversary in 2025; about 15% growth."
+    facts = [(f.kind, f.value, f.qualifier, f.noun) for f in extract_facts(text)]
+    assert facts == [
+        ("date", "2024-06-14", "", ""),
+        ("figure", "80", "more than", "sites"),
+        ("figure", "1200", "", "people"),
+        ("figure", "15", "about", "percent"),
+    ]
