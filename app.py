@@ -13,9 +13,12 @@ import streamlit as st
 
 from index import Settings, VerbatimError, build_index
 from index.errors import StoreError
+from index.records import Passage
 from retrieval import Answer, Hit, Library, StaleIndexError, ask
+from retrieval.citations import as_markdown, as_plain, as_quotation, citation_link
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import escaped, highlighted_html
+from retrieval.quotes import VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
 
 HELP = """
 **Ask** a question in your own words. Verbatim finds the passages of the library
@@ -34,6 +37,9 @@ that answer it and marks the sentences that answer best.
   the closest passages for reference only.
 
 Filters in the sidebar limit the search to some documents or to one role.
+Each citation is a link to the **Cite** page, which shows the passage in its
+context and the citation to copy. **Compare** answers one question in each
+document side by side; **Cite** also checks whether a pasted quote was really said.
 """
 ROLE_CHOICES = {"All speakers": "all", "Answers only": "answer", "Questions only": "question"}
 STAGES = {
@@ -105,6 +111,12 @@ def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
     return tuple(docs), role, k
 
 
+def cite_link(passage: Passage, start: int | None = None, end: int | None = None) -> str:
+    """The passage's citation label as a link that opens it on the Cite page."""
+    href = escaped(citation_link(passage, start, end))
+    return f'<a class="citation" href="{href}" target="_self">{escaped(passage.label)}</a>'
+
+
 def anchor(hit: Hit) -> str:
     """The HTML id of a passage's card, for links from answer sentences."""
     return "passage-" + hit.passage.passage_id.rsplit(":", 1)[-1]
@@ -126,7 +138,8 @@ def show_answer(answer: Answer) -> None:
         st.markdown(
             f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
             f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
-            f'<a href="#{anchor(hit)}">{escaped(sentence.passage.label)}</a></small></p>',
+            f"{cite_link(sentence.passage, sentence.start, sentence.end)} "
+            f'<a href="#{anchor(hit)}">(passage below)</a></small></p>',
             unsafe_allow_html=True,
         )
 
@@ -138,7 +151,7 @@ def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
     with st.container(border=True):
         section = f" · {escaped(p.section)}" if p.section else ""
         st.markdown(
-            f'<div id="{anchor(hit)}"><b>{rank}. {escaped(p.label)}</b><br>'
+            f'<div id="{anchor(hit)}"><b>{rank}. {cite_link(p)}</b><br>'
             f"<small>{escaped(hit.document.title)}{section}<br>"
             f"Speaker: <b>{escaped(p.speaker or 'unattributed')}</b> ({p.role}) · score {hit.score:.3f}</small></div>",
             unsafe_allow_html=True,
@@ -213,7 +226,7 @@ def show_column(column: Column) -> None:
         st.markdown(
             f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
             f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
-            f"{escaped(sentence.passage.label)}</small></p>",
+            f"{cite_link(sentence.passage, sentence.start, sentence.end)}</small></p>",
             unsafe_allow_html=True,
         )
     for hit in column.answer.hits:
@@ -257,12 +270,105 @@ def compare_page() -> None:
     )
 
 
+def show_in_context(library: Library, passage: Passage, start: int | None, end: int | None) -> None:
+    """A passage between its neighbours, the cited words marked, with the forms to copy it in."""
+    document = library.documents[passage.doc_id]
+    spans = [(start, end)] if start is not None and end is not None else [(passage.start, passage.end)]
+    question = library.question_text(passage)
+    if question:
+        st.markdown(f"<small><b>Question:</b> {escaped(question)}</small>", unsafe_allow_html=True)
+    for neighbour in library.neighbours(passage):
+        body = highlighted_html(neighbour.text, neighbour.start, spans if neighbour == passage else [])
+        who = f"{escaped(neighbour.speaker or 'unattributed')} ({neighbour.role})"
+        css = "cited-passage" if neighbour == passage else "passage"
+        st.markdown(
+            f'<div class="{css}"><small>{escaped(neighbour.label)} · {who}</small><br>{body}</div>',
+            unsafe_allow_html=True,
+        )
+    cited = document.text[spans[0][0] : spans[0][1]]
+    st.caption("Copy the citation")
+    st.code(as_plain(passage, document), language=None)
+    st.code(as_markdown(passage, citation_link(passage, start, end)), language=None)
+    st.code(as_quotation(cited, passage, document), language=None)
+
+
+def show_diff(match: QuoteMatch) -> str:
+    """The word-level diff as HTML: source words the quote lacks struck through, its own words underlined."""
+    parts = []
+    for part in match.diff:
+        if part.op == "equal":
+            parts.append(escaped(part.quote))
+        if part.op in ("changed", "omitted") and part.source:
+            parts.append(f"<del>{escaped(part.source)}</del>")
+        if part.op in ("changed", "added") and part.quote:
+            parts.append(f"<ins>{escaped(part.quote)}</ins>")
+    return " ".join(parts)
+
+
+def show_check(library: Library, check: QuoteCheck) -> None:
+    """The verdict on a quote and every place that supports it."""
+    banner = {"exact": st.success, "close": st.warning, "paraphrase": st.info, "not_found": st.error}[check.verdict]
+    banner(VERDICT_TEXT[check.verdict])
+    for match in check.matches:
+        passage = library.passage(match.passage_id) if match.passage_id else None
+        role = "the questioner's words, not the official's" if match.role == "question" else match.role
+        with st.container(border=True):
+            link = cite_link(passage, match.start, match.end) if passage else escaped(match.citation)
+            st.markdown(
+                f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
+                f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>",
+                unsafe_allow_html=True,
+            )
+            if check.verdict == "close":
+                st.markdown(f'<p class="quote-diff">{show_diff(match)}</p>', unsafe_allow_html=True)
+            if passage:
+                st.markdown(
+                    f'<div class="passage">{highlighted_html(passage.text, passage.start, [(match.start, match.end)])}'
+                    "</div>",
+                    unsafe_allow_html=True,
+                )
+
+
+def cite_page() -> None:
+    """Cite: check a pasted quote against the library, or open a citation in its context."""
+    st.title("Verbatim — Cite")
+    st.caption("Paste a quote to see whether, where and by whom it was said; or open a citation.")
+    library = load_library()
+    if library is None:
+        return
+    params = st.query_params
+    key = params.get("passage") or st.text_input(
+        "Passage id or citation label", placeholder="e.g. Duma Government Hour, 19 Feb 2025 — Q7 ¶3"
+    )
+    if key:
+        try:
+            passage = library.passage(key)
+        except VerbatimError as err:
+            st.error(str(err))
+            return
+        start, end = params.get("start"), params.get("end")
+        inside = start is not None and end is not None and start.isdigit() and end.isdigit()
+        inside = inside and passage.start <= int(start) < int(end) <= passage.end
+        show_in_context(library, passage, int(start) if inside else None, int(end) if inside else None)
+        return
+    quote = st.text_area("Quote to check", placeholder="Paste the words exactly as you have them")
+    if not quote.strip():
+        return
+    try:
+        check = verify_quote(library, quote)
+    except VerbatimError as err:
+        st.error(str(err))
+        return
+    show_check(library, check)
+
+
 def main() -> None:
-    """The app: the Ask and Compare pages."""
+    """The app: the Ask, Compare and Cite pages."""
     st.set_page_config(page_title="Verbatim", page_icon="❝", layout="wide")
     pages = [
         st.Page(ask_page, title="Ask", url_path="ask", default=True),
         st.Page(compare_page, title="Compare", url_path="compare"),
+        st.Page(cite_page, title="Cite", url_path="cite"),
     ]
     st.navigation(pages).run()
 

@@ -24,9 +24,10 @@ from index.errors import DocumentError, LibraryError, StoreError
 from index.lexical import bm25_matrix
 from index.records import Document, Passage
 from index.sentences import sentence_spans
+from index.shingles import build_quote_index
 
 # Bump when chunking or embedding-text rules change, so old builds are redone.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "3"
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -226,6 +227,7 @@ def build_from_scan(
             vocabulary=tuple(vocabulary),
             bm25=bm25,
             faiss_index=faiss_index,
+            quotes=build_quote_index([d.text for d in documents]),
         )
         if progress:
             progress("saving", 0, 1)

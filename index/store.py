@@ -8,6 +8,7 @@ Layout of a data directory::
         documents.json      documents with their full text (the text spans point into)
         passages.json       passage records, in FAISS row order
         passage_vectors.npy, sentence_vectors.npy, sentence_spans.npy, bm25_*.npy
+        quote_*.npy         the quote index: word spans and three-word-run hashes
         passage_hashes.json, sentence_hashes.json   content hashes, for the embedding cache
         vocabulary.json     BM25 terms, the rows of the BM25 matrix
         passages.faiss      inner-product FAISS index over the unit passage vectors
@@ -33,9 +34,11 @@ from scipy import sparse
 
 from index.errors import IndexFormatError, IndexMissingError
 from index.records import Document, Passage
+from index.shingles import QuoteIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT_FILE = "CURRENT"
+QUOTE_PARTS = ("token_spans", "token_docs", "shingle_hashes", "shingle_tokens")
 BUILDS_DIR = "builds"
 
 
@@ -54,6 +57,7 @@ class StoredIndex:
     vocabulary: tuple[str, ...]
     bm25: sparse.csr_matrix  # (terms, passages)
     faiss_index: faiss.Index
+    quotes: QuoteIndex
 
 
 def _sha256(path: Path) -> str:
@@ -97,6 +101,8 @@ def write_index(data_dir: Path, stored: StoredIndex) -> Path:
     np.save(staging / "sentence_spans.npy", stored.sentence_spans, allow_pickle=False)
     for part in ("data", "indices", "indptr"):
         np.save(staging / f"bm25_{part}.npy", getattr(stored.bm25, part), allow_pickle=False)
+    for part in QUOTE_PARTS:
+        np.save(staging / f"quote_{part}.npy", getattr(stored.quotes, part), allow_pickle=False)
     _write_json(staging / "documents.json", [d.to_dict(with_text=True) for d in stored.documents])
     _write_json(staging / "passages.json", [p.to_dict() for p in stored.passages])
     _write_json(staging / "passage_hashes.json", list(stored.passage_hashes))
@@ -182,4 +188,5 @@ def read_index(data_dir: Path) -> StoredIndex:
         vocabulary=vocabulary,
         bm25=bm25,
         faiss_index=faiss.read_index(str(build / "passages.faiss")),
+        quotes=QuoteIndex(**{part: load_array(f"quote_{part}.npy") for part in QUOTE_PARTS}),
     )

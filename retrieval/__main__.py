@@ -14,6 +14,7 @@ from index import VerbatimError
 from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
 from retrieval.compare import Comparison, compare
+from retrieval.quotes import VERDICT_TEXT, QuoteCheck, verify_quote
 
 
 def read_questions(args: argparse.Namespace) -> list[str]:
@@ -59,6 +60,35 @@ def format_comparison(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
+def format_check(check: QuoteCheck) -> str:
+    """A person's reading of a quote check: the verdict, then each place with who said it and the diff."""
+    lines = [f"Quote: {check.quote}", f"Verdict: {VERDICT_TEXT[check.verdict]}"]
+    for match in check.matches:
+        who = f"{match.speaker or 'unattributed'} ({match.role or 'outside any passage'})"
+        lines.append(f"  {match.citation} — {who}, similarity {match.similarity:.2f}")
+        lines.append(textwrap.indent(textwrap.fill(match.text, 96), "     "))
+        changes = [d for d in match.diff if d.op != "equal"]
+        lines += [f"     {d.op}: quote “{d.quote}” / source “{d.source}”" for d in changes]
+    return "\n".join(lines)
+
+
+def show_passage(library: Library, key: str) -> int:
+    """Print a passage looked up by id or citation label, with its neighbours and the question it answers."""
+    try:
+        passage = library.passage(key)
+    except VerbatimError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    question = library.question_text(passage)
+    if question:
+        print(f"Question: {question}\n")
+    for neighbour in library.neighbours(passage):
+        marker = ">>" if neighbour == passage else "  "
+        print(f"{marker} {neighbour.label} ({neighbour.speaker or 'unattributed'}, {neighbour.role})")
+        print(textwrap.indent(textwrap.fill(neighbour.text, 96), f"{marker}    ") + "\n")
+    return 0
+
+
 def add_question_options(parser: argparse.ArgumentParser, default_k: int) -> None:
     """The options ``ask`` and ``compare`` share: the question or a batch, k, documents, JSON, locations."""
     parser.add_argument("question", nargs="?", help="the question (omit with --batch)")
@@ -69,7 +99,12 @@ def add_question_options(parser: argparse.ArgumentParser, default_k: int) -> Non
     add_location_options(parser)
 
 
-def answer_all(args: argparse.Namespace, respond: Callable[[Library, str], object], show: Callable) -> int:
+def answer_all(
+    args: argparse.Namespace,
+    respond: Callable[[Library, str], object],
+    show: Callable,
+    to_json: Callable = lambda result, library: result.to_dict(),
+) -> int:
     """Open the library, answer every question in order, print each result or its error in place."""
     try:
         library = Library.open(args.index, args.corpus)
@@ -88,7 +123,7 @@ def answer_all(args: argparse.Namespace, respond: Callable[[Library, str], objec
             else:
                 print(f"error: {err}", file=sys.stderr)
             continue
-        print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else show(result) + "\n")
+        print(json.dumps(to_json(result, library), ensure_ascii=False) if args.json else show(result) + "\n")
     return status
 
 
@@ -113,6 +148,17 @@ def main(argv: list[str] | None = None) -> int:
         "figures their answers state.",
     )
     add_question_options(compare_parser, default_k=3)
+    cite_parser = commands.add_parser(
+        "cite",
+        help="check whether a quote was said, where and by whom; or open a citation",
+        description="Check a quote against the library: exact, close (with a word diff), paraphrase or not found. "
+        "With --id, show the passage with that id or citation label in its context.",
+    )
+    cite_parser.add_argument("question", nargs="?", metavar="QUOTE", help="the quote (omit with --batch or --id)")
+    cite_parser.add_argument("--batch", metavar="FILE", help="one quote per line of FILE (- for standard input)")
+    cite_parser.add_argument("--id", metavar="PASSAGE_ID_OR_LABEL", help="show this passage in context")
+    cite_parser.add_argument("--json", action="store_true", help="one JSON object per quote, one per line")
+    add_location_options(cite_parser)
     add_eval_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "eval":
@@ -121,8 +167,16 @@ def main(argv: list[str] | None = None) -> int:
         except (VerbatimError, OSError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
+    if args.command == "cite" and args.id:
+        try:
+            return show_passage(Library.open(args.index, args.corpus), args.id)
+        except VerbatimError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 1
     if (args.question is None) == (args.batch is None):
         parser.error("give either a QUESTION or --batch FILE")
+    if args.command == "cite":
+        return answer_all(args, verify_quote, format_check, to_json=lambda check, lib: check.to_dict(lib))
     if args.command == "compare":
         return answer_all(args, lambda lib, q: compare(lib, q, doc_ids=args.doc, k=args.k), format_comparison)
     return answer_all(
@@ -133,4 +187,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # the reader (head, less) stopped reading: not an error
+        sys.exit(0)

@@ -82,6 +82,26 @@ class Library:
             raise QueryError(f"no passage has the id or citation {passage_id_or_label!r}")
         return self.passages[row]
 
+    @cached_property
+    def passage_starts(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per document: the start offsets of its passages (sorted) and their index rows."""
+        result = {}
+        for doc_id in self.documents:
+            rows = np.array([r for r, p in enumerate(self.passages) if p.doc_id == doc_id], dtype=np.int64)
+            starts = np.array([self.passages[r].start for r in rows], dtype=np.int64)
+            order = np.argsort(starts)
+            result[doc_id] = (starts[order], rows[order])
+        return result
+
+    def passage_at(self, doc_id: str, offset: int) -> Passage | None:
+        """The passage of the document whose span contains ``offset``, or None (a heading, boilerplate)."""
+        starts, rows = self.passage_starts[doc_id]
+        i = int(np.searchsorted(starts, offset, side="right")) - 1
+        if i < 0:
+            return None
+        passage = self.passages[int(rows[i])]
+        return passage if passage.start <= offset < passage.end else None
+
     def neighbours(self, passage: Passage, before: int = 1, after: int = 1) -> list[Passage]:
         """The passage with up to ``before``/``after`` passages of the same document around it."""
         row = self.row_of[passage.passage_id]

@@ -116,3 +116,35 @@ def test_compare_page_says_when_a_document_does_not_address_the_question(compare
     compare_app.text_input[0].input("What is the population of Brazil?").run()
     notes = [i.value for i in compare_app.info]
     assert notes.count("This document does not address the question.") == 2
+
+
+def cite_script():
+    import app
+
+    app.cite_page()
+
+
+def test_cite_page_checks_a_misquote_and_shows_the_diff(bundled_index, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    app = AppTest.from_function(cite_script, default_timeout=120)
+    app.run()
+    app.text_area[0].input("Russian-Italian relations are in a deep crisis, the worst one since World War I").run()
+    assert not app.exception
+    assert any(w.value.startswith("Close") for w in app.warning)
+    html = page_html(app)
+    assert "<ins>deep</ins>" in html and "<del>II</del>" in html and "Foreign Ministry" in html
+
+
+def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, library, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    passage = next(p for p in library.passages if "Second African Department has been created" in p.text)
+    start = passage.start + passage.text.index("The Second African")
+    end = start + len("The Second African Department has been created.")
+    app = AppTest.from_function(cite_script, default_timeout=120)
+    app.query_params.update({"passage": passage.passage_id, "start": str(start), "end": str(end)})
+    app.run()
+    assert not app.exception
+    assert "<mark>The Second African Department has been created.</mark>" in page_html(app)
+    assert any("— Sergey Lavrov, Duma Government Hour, 19 Feb 2025" in c.value for c in app.code)

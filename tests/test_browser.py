@@ -111,3 +111,20 @@ def test_compare_in_a_real_browser_flags_the_differing_dates(app_url, page):
     flag.wait_for(timeout=60_000)
     assert "July 14, 2023" in flag.inner_text() and "June 14, 2024" in flag.inner_text()
     assert page.get_by_text("Download as Markdown").count() == 1
+
+
+def test_citation_link_from_an_answer_opens_the_highlighted_passage(app_url, page):
+    page.goto(app_url)
+    box = page.get_by_role("textbox", name="Question")
+    box.wait_for(timeout=90_000)
+    box.fill("Which new department did the Foreign Ministry create?")
+    box.press("Enter")
+    link = page.locator(".answer-sentence a.citation").first
+    link.wait_for(timeout=60_000)
+    cited = page.locator(".answer-sentence").first.inner_text().split("”")[0].lstrip("[1] “")
+    link.click()
+    page.wait_for_url("**/cite?passage=*", timeout=30_000)
+    marked = page.locator(".cited-passage mark").first
+    marked.wait_for(timeout=60_000)
+    assert marked.inner_text() == cited
+    assert page.get_by_text("Copy the citation").count() == 1

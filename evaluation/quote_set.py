@@ -1,0 +1,142 @@
+"""A quote-verification set built from the library itself, plus hand-written cases, and its scoring.
+
+Mechanical cases come from the library's own sentences: verbatim, with typography
+swapped, with an omitted middle ("…"), with one or two words changed, and
+questioners' sentences. Paraphrases and fabricated quotes are written by hand
+(``eval/quotes-handmade.jsonl``), since no rule can make them honestly.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from evaluation import metrics
+from index.shingles import words
+from retrieval.library import Library
+from retrieval.quotes import verify_quote
+
+# Replacements for a changed word: none is a word the transcripts would use in its place by accident.
+SUBSTITUTES = ("purple", "seventeen", "umbrella", "cheerfully", "volcano", "accordion")
+
+
+@dataclass(frozen=True)
+class QuoteCase:
+    """A quote and the verdict it should get; for quotes from the library, where its words stand."""
+
+    kind: str
+    quote: str
+    expected: str
+    doc_id: str = ""
+    start: int = -1
+    end: int = -1
+    role: str = ""
+
+
+def _typography(text: str) -> str:
+    swapped = text.replace("’", "'").replace("“", '"').replace("”", '"').replace("–", "-").replace("—", "-")
+    swapped = swapped.replace(", ", " ,  ", 1)
+    return swapped[0].lower() + swapped[1:]
+
+
+def generate_cases(library: Library, per_kind: int = 20, seed: int = 7) -> list[QuoteCase]:
+    """Mechanical cases from the library's sentences of 10 to 50 words, sampled reproducibly."""
+    rng = random.Random(seed)
+    by_role: dict[str, list[tuple[str, int, int]]] = {"answer": [], "question": []}
+    for row, start, end in library.stored.sentence_spans.tolist():
+        passage = library.passages[row]
+        text = library.documents[passage.doc_id].text[start:end]
+        if 10 <= len(words(text)) <= 50:
+            by_role[passage.role].append((passage.doc_id, start, end))
+    cases = []
+    for kind in ("exact", "typography", "ellipsis", "changed-1", "changed-2"):
+        for doc_id, start, end in rng.sample(by_role["answer"], min(per_kind, len(by_role["answer"]))):
+            text = library.documents[doc_id].text[start:end]
+            found = words(text)  # spans relative to the sentence
+            if kind == "exact":
+                cases.append(QuoteCase(kind, text, "exact", doc_id, start, end, "answer"))
+            elif kind == "typography":
+                cases.append(QuoteCase(kind, _typography(text), "exact", doc_id, start, end, "answer"))
+            elif kind == "ellipsis":
+                cut_from, cut_to = found[4][0], found[-4][0]
+                quote = text[:cut_from].rstrip() + " … " + text[cut_to:]
+                cases.append(QuoteCase(kind, quote, "close", doc_id, start, end, "answer"))
+            else:
+                quote = text
+                middle = [w for w in found[3:-3] if len(w[2]) >= 4 and not w[2].isdigit()]
+                for s, e, _ in sorted(rng.sample(middle, min(int(kind[-1]), len(middle))), reverse=True):
+                    quote = quote[:s] + rng.choice(SUBSTITUTES) + quote[e:]
+                cases.append(QuoteCase(kind, quote, "close", doc_id, start, end, "answer"))
+    for doc_id, start, end in rng.sample(by_role["question"], min(per_kind, len(by_role["question"]))):
+        text = library.documents[doc_id].text[start:end]
+        cases.append(QuoteCase("questioner", text, "exact", doc_id, start, end, "question"))
+    return cases
+
+
+def handmade_cases(path: Path) -> list[QuoteCase]:
+    """Hand-written paraphrases and fabricated quotes (``expected`` is paraphrase or not_found)."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            row = json.loads(line)
+            kind = "paraphrase" if row["expected"] == "paraphrase" else "fabricated"
+            cases.append(QuoteCase(kind, row["quote"], row["expected"]))
+    return cases
+
+
+@dataclass(frozen=True)
+class QuoteScores:
+    """Precision and recall per verdict, accuracy per kind of case, located share, and latency."""
+
+    precision: dict[str, float]
+    recall: dict[str, float]
+    accuracy_by_kind: dict[str, float]
+    located: float  # share of exact/close verdicts on library quotes that point at the right place and role
+    p50_ms: float
+    p95_ms: float
+
+
+def score_cases(library: Library, cases: list[QuoteCase]) -> tuple[QuoteScores, list[tuple[QuoteCase, str]]]:
+    """Run every case; returns the scores and each case with the verdict it got."""
+    _ = library.embedder.model  # time a warm app
+    outcomes, latencies, located, locatable = [], [], 0, 0
+    for case in cases:
+        began = time.perf_counter()
+        check = verify_quote(library, case.quote)
+        latencies.append((time.perf_counter() - began) * 1000)
+        outcomes.append((case, check.verdict))
+        if case.doc_id and check.verdict in ("exact", "close"):
+            locatable += 1
+            located += any(
+                m.doc_id == case.doc_id and m.start < case.end and case.start < m.end and m.role == case.role
+                for m in check.matches
+            )
+    verdicts = ("exact", "close", "paraphrase", "not_found")
+    predicted = Counter(v for _, v in outcomes)
+    expected = Counter(c.expected for c, _ in outcomes)
+    right = Counter(v for c, v in outcomes if c.expected == v)
+    kinds = Counter(c.kind for c, _ in outcomes)
+    right_kind = Counter(c.kind for c, v in outcomes if c.expected == v)
+    scores = QuoteScores(
+        precision={v: right[v] / predicted[v] if predicted[v] else float("nan") for v in verdicts},
+        recall={v: right[v] / expected[v] if expected[v] else float("nan") for v in verdicts},
+        accuracy_by_kind={k: right_kind[k] / n for k, n in kinds.items()},
+        located=located / locatable if locatable else float("nan"),
+        p50_ms=metrics.percentile(latencies, 0.5),
+        p95_ms=metrics.percentile(latencies, 0.95),
+    )
+    return scores, outcomes
+
+
+def synthetic_library_text(library: Library, copies: int) -> list[str]:
+    """The library's texts repeated with every word made unique per copy, for measuring lookup at scale."""
+    texts = []
+    for copy in range(copies):
+        for document in library.stored.documents:
+            texts.append(re.sub(r"\b(\w)(\w*)", lambda m, c=copy: f"{m.group(1)}{m.group(2)}{c}", document.text))
+    return texts

@@ -1,0 +1,44 @@
+"""A citation in the forms people paste: plain text, Markdown with its link, a quotation with attribution."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from index.records import Document, Passage
+
+CITE_PAGE = "cite"
+
+
+def citation_link(passage: Passage, start: int | None = None, end: int | None = None, base: str = "") -> str:
+    """The app URL that opens the Cite page at this passage, the words ``start``..``end`` highlighted."""
+    params = {"passage": passage.passage_id}
+    if start is not None and end is not None:
+        params |= {"start": start, "end": end}
+    return f"{base.rstrip('/')}/{CITE_PAGE}?{urlencode(params)}" if base else f"{CITE_PAGE}?{urlencode(params)}"
+
+
+def attribution(passage: Passage, document: Document) -> str:
+    """Who said it and where: "Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2".
+
+    A questioner's words say so, so they are never taken for the official's.
+    """
+    speaker = passage.speaker or "unattributed"
+    if passage.role == "question":
+        speaker += " (question)"
+    locator = passage.label.rsplit(" — ", 1)[-1]
+    return f"{speaker}, {document.short_title}, {document.display_date}, {locator}"
+
+
+def as_plain(passage: Passage, document: Document) -> str:
+    """The citation as plain text: label, title and file."""
+    return f"{passage.label}. {document.title}. {document.source}, characters {passage.start}–{passage.end}."
+
+
+def as_markdown(passage: Passage, link: str) -> str:
+    """The citation as a Markdown link to the Cite page."""
+    return f"[{passage.label}]({link})"
+
+
+def as_quotation(text: str, passage: Passage, document: Document) -> str:
+    """The words as a quotation with attribution: “…” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2."""
+    return f"“{text}” — {attribution(passage, document)}"

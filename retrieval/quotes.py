@@ -1,0 +1,260 @@
+"""Quote verification: was this said, where, by whom, and how does the quote differ from the source?
+
+Verdicts, strongest first:
+- exact: the quote's words stand in the library as they are (quotation marks,
+  apostrophes, dashes, white space and case aside), at every place listed;
+- close: nearly these words: some omitted (an ellipsis included), added, changed
+  or reordered; a word-level diff shows how;
+- paraphrase: no close wording, but a passage says the same; never a quotation;
+- not_found: nothing in the library supports it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal
+
+import numpy as np
+
+from index.shingles import SHINGLE, shingle_hash, words
+from retrieval.errors import MAX_QUESTION_CHARS, QueryError
+from retrieval.library import Library
+
+Verdict = Literal["exact", "close", "paraphrase", "not_found"]
+# Share of the quote's words a source span must match, in order, to count as close wording.
+CLOSE_SIMILARITY = 0.75
+# Cosine similarity of quote and source sentence from which a paraphrase is reported.
+PARAPHRASE_SIMILARITY = 0.75
+# An ellipsis may stand for at most this many omitted words.
+MAX_ELLIPSIS_GAP = 120
+VERDICT_TEXT = {
+    "exact": "Exact: these words are in the library.",
+    "close": "Close: the source says nearly this; see how the wording differs.",
+    "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
+    "not_found": "Not found: nothing in the library supports this quote.",
+}
+_ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.|\[\s*(?:…|\.\.\.)\s*\]")
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    """One stretch of the word-level diff between quote and source."""
+
+    op: Literal["equal", "changed", "omitted", "added"]  # omitted: in the source, not the quote
+    quote: str
+    source: str
+
+    def to_dict(self) -> dict:
+        """JSON-ready."""
+        return {"op": self.op, "quote": self.quote, "source": self.source}
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """A place in the library that supports the quote, with who said it and how it differs."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    similarity: float
+    passage_id: str
+    citation: str
+    speaker: str
+    role: str
+    diff: tuple[DiffPart, ...] = ()
+
+    def to_dict(self, library: Library) -> dict:
+        """The JSON item of ``python -m retrieval cite --json``."""
+        document = library.documents[self.doc_id]
+        return {
+            "doc_id": self.doc_id,
+            "title": document.title,
+            "source": document.source,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "speaker": self.speaker,
+            "role": self.role,
+            "citation": self.citation,
+            "passage_id": self.passage_id,
+            "similarity": round(self.similarity, 4),
+            "diff": [part.to_dict() for part in self.diff],
+        }
+
+
+@dataclass(frozen=True)
+class QuoteCheck:
+    """The verdict on a quote and the evidence for it, best match first."""
+
+    quote: str
+    verdict: Verdict
+    matches: tuple[QuoteMatch, ...]
+
+    def to_dict(self, library: Library) -> dict:
+        """The JSON object of ``python -m retrieval cite --json``."""
+        return {"quote": self.quote, "verdict": self.verdict, "matches": [m.to_dict(library) for m in self.matches]}
+
+
+def _check_quote(quote: str) -> str:
+    quote = quote.strip().strip("\"“”‘’'«»").strip()
+    if len(words(quote)) < SHINGLE:
+        raise QueryError(f"a quote needs at least {SHINGLE} words to be checked; paste the whole sentence")
+    if len(quote) > MAX_QUESTION_CHARS:
+        raise QueryError(f"the quote has {len(quote):,} characters; the limit is {MAX_QUESTION_CHARS:,}")
+    return quote
+
+
+def _match_at(library: Library, doc_row: int, first: int, last: int, similarity: float, diff=()) -> QuoteMatch:
+    """A match spanning global words ``first``..``last`` (inclusive) of document ``doc_row``."""
+    quotes = library.stored.quotes
+    start, end = int(quotes.token_spans[first, 0]), int(quotes.token_spans[last, 1])
+    document = library.stored.documents[doc_row]
+    passage = library.passage_at(document.doc_id, start)
+    return QuoteMatch(
+        doc_id=document.doc_id,
+        start=start,
+        end=end,
+        text=document.text[start:end],
+        similarity=similarity,
+        passage_id=passage.passage_id if passage else "",
+        citation=passage.label if passage else f"{document.short_title}, {document.display_date}",
+        speaker=passage.speaker if passage else "",
+        role=passage.role if passage else "",
+        diff=tuple(diff),
+    )
+
+
+def _anchors(library: Library, forms: list[str]) -> list[tuple[int, int]]:
+    """(global word index in the library, word index in the quote) for every shared three-word run."""
+    quotes = library.stored.quotes
+    hits = []
+    for offset in range(len(forms) - SHINGLE + 1):
+        key = shingle_hash(forms[offset : offset + SHINGLE])
+        lo = np.searchsorted(quotes.shingle_hashes, key, side="left")
+        hi = np.searchsorted(quotes.shingle_hashes, key, side="right")
+        hits += [(int(t), offset) for t in quotes.shingle_tokens[lo:hi]]
+    return hits
+
+
+def _exact(library: Library, forms: list[str], anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(first, last) global word indexes of every place the quote's words stand in order, unbroken."""
+    runs = len(forms) - SHINGLE + 1
+    by_start = defaultdict(set)
+    for token, offset in anchors:
+        by_start[token - offset].add(offset)
+    docs = library.stored.quotes.token_docs
+    return sorted(
+        (start, start + len(forms) - 1)
+        for start, offsets in by_start.items()
+        if len(offsets) == runs and docs[start] == docs[start + len(forms) - 1]
+    )
+
+
+def _diff(quote_words: list[tuple[int, int, str]], quote: str, source: list[tuple[int, int, str]], text: str):
+    matcher = SequenceMatcher(a=[w for *_, w in quote_words], b=[w for *_, w in source], autojunk=False)
+    parts = []
+
+    def joined(items, within, i, j):
+        return within[items[i][0] : items[j - 1][1]] if j > i else ""
+
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        name = {"equal": "equal", "replace": "changed", "delete": "added", "insert": "omitted"}[op]
+        parts.append(DiffPart(name, joined(quote_words, quote, i1, i2), joined(source, text, j1, j2)))
+    return matcher, parts
+
+
+def _close(library: Library, quote: str, quote_words, anchors, elided: bool) -> list[QuoteMatch]:
+    """The best near-verbatim place in each document that shares runs with the quote, if close enough.
+
+    ``elided``: the quote marks an omission (…), so source words missing from it do not count against it.
+    """
+    quotes = library.stored.quotes
+    n = len(quote_words)
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for token, _ in anchors:
+        by_doc[int(quotes.token_docs[token])].append(token)
+    matches = []
+    for doc_row, tokens in by_doc.items():
+        tokens.sort()
+        # the densest cluster of anchors: a window of the quote's length plus slack for an omitted middle
+        span = n + MAX_ELLIPSIS_GAP
+        best = max(range(len(tokens)), key=lambda i: np.searchsorted(tokens, tokens[i] + span) - i)
+        lo = max(tokens[best] - n, 0)
+        hi = min(tokens[best] + span, len(quotes.token_docs) - 1)
+        while quotes.token_docs[lo] != doc_row:
+            lo += 1
+        while quotes.token_docs[hi] != doc_row:
+            hi -= 1
+        document = library.stored.documents[doc_row]
+        window = [(int(s), int(e), document.text[s:e].lower()) for s, e in quotes.token_spans[lo : hi + 1]]
+        matcher, _ = _diff(quote_words, quote, window, document.text)
+        blocks = [b for b in matcher.get_matching_blocks() if b.size]
+        if not blocks:
+            continue
+        # from the first to the last matching word, widened by as many source words as the quote
+        # has unmatched words at either end, so a changed first or last word shows as changed
+        begin = max(blocks[0].b - blocks[0].a, 0)
+        finish = min(blocks[-1].b + blocks[-1].size + (n - blocks[-1].a - blocks[-1].size), len(window))
+        first, last = lo + begin, lo + finish - 1
+        source = window[begin:finish]
+        matched = sum(b.size for b in blocks)
+        similarity = 2 * matched / (n + len(source))
+        if matched / n >= CLOSE_SIMILARITY and (elided or similarity >= CLOSE_SIMILARITY):
+            _, parts = _diff(quote_words, quote, source, document.text)
+            matches.append(_match_at(library, doc_row, first, last, similarity, parts))
+    return sorted(matches, key=lambda m: -m.similarity)
+
+
+def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
+    """Sentences that say what the quote says, by meaning, most similar first."""
+    vector = library.embedder.encode_query(quote)
+    scores = library.stored.sentence_vectors @ vector if len(library.stored.sentence_vectors) else np.zeros(0)
+    matches = []
+    for row in np.argsort(-scores)[:3]:
+        if scores[row] < PARAPHRASE_SIMILARITY:
+            break
+        passage_row, start, end = (int(x) for x in library.stored.sentence_spans[row])
+        passage = library.passages[passage_row]
+        document = library.documents[passage.doc_id]
+        matches.append(
+            QuoteMatch(
+                passage.doc_id,
+                start,
+                end,
+                document.text[start:end],
+                float(scores[row]),
+                passage.passage_id,
+                passage.label,
+                passage.speaker,
+                passage.role,
+            )
+        )
+    return matches
+
+
+def verify_quote(library: Library, quote: str) -> QuoteCheck:
+    """The verdict on ``quote`` with every supporting place in the library.
+
+    Raises QueryError for a quote of fewer than three words or an overlong one.
+    """
+    quote = _check_quote(quote)
+    pieces = [p.strip() for p in _ELLIPSIS.split(quote) if len(words(p)) > 0]
+    quote_words = words(quote)
+    forms = [w for *_, w in quote_words]
+    anchors = _anchors(library, forms)
+    if len(pieces) == 1:
+        exact = _exact(library, forms, anchors)
+        if exact:
+            matches = tuple(_match_at(library, int(library.stored.quotes.token_docs[a]), a, b, 1.0) for a, b in exact)
+            return QuoteCheck(quote, "exact", matches)
+    close = _close(library, quote, quote_words, anchors, elided=len(pieces) > 1) if anchors else []
+    if close:
+        return QuoteCheck(quote, "close", tuple(close))
+    paraphrases = _paraphrases(library, quote)
+    if paraphrases:
+        return QuoteCheck(quote, "paraphrase", tuple(paraphrases))
+    return QuoteCheck(quote, "not_found", ())

@@ -1,0 +1,131 @@
+"""Quote verification and citation lookup on the bundled corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaluation.quote_set import generate_cases, handmade_cases, score_cases
+from index import PROJECT_ROOT
+from retrieval import QueryError
+from retrieval.citations import as_quotation, attribution, citation_link
+from retrieval.quotes import verify_quote
+from tests.conftest import source_text
+from tests.test_cli import run
+
+HANDMADE = PROJECT_ROOT / "eval" / "quotes-handmade.jsonl"
+
+
+@pytest.fixture(scope="module")
+def mechanical(library):
+    return score_cases(library, generate_cases(library, per_kind=8))
+
+
+def test_quotes_from_the_library_get_the_right_verdict_at_the_right_place(mechanical):
+    scores, outcomes = mechanical
+    wrong = [(case.kind, verdict, case.quote) for case, verdict in outcomes if case.expected != verdict]
+    assert not wrong
+    assert scores.located == 1.0  # every exact/close verdict points at the quoted place, with the right role
+
+
+def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(library):
+    check = verify_quote(library, "Russian-Italian relations are in a deep crisis, the worst one since World War I")
+    assert check.verdict == "close"
+    changes = {(d.op, d.quote, d.source) for d in check.matches[0].diff if d.op != "equal"}
+    assert changes == {("added", "deep", ""), ("changed", "I", "II")}
+    match = check.matches[0]
+    assert source_text(library.documents[match.doc_id].source)[match.start : match.end] == match.text
+
+
+def test_an_ellipsis_is_read_as_an_omitted_middle(library):
+    check = verify_quote(library, "Russian-Italian relations are in a crisis… since World War II")
+    assert check.verdict == "close"
+    assert [d.source for d in check.matches[0].diff if d.op == "omitted"] == ["the worst one"]
+
+
+def test_questioners_words_are_attributed_to_the_questioner(library):
+    check = verify_quote(library, "What is happening with the persecution of Orthodox believers in Ukraine?")
+    assert check.verdict == "exact"
+    match = check.matches[0]
+    assert (match.speaker, match.role) == ("Journalist", "question")
+    passage = library.passage(match.passage_id)
+    assert "(question)" in as_quotation(match.text, passage, library.documents[match.doc_id])
+
+
+def test_quotation_with_attribution_and_link():
+    from index.records import Document, Passage
+
+    document = Document("duma", "corpus/duma.txt", "Government Hour", "Duma Government Hour", "2025-02-19")
+    text = "We need to focus on action."
+    passage = Passage(
+        "duma:abc",
+        "duma",
+        10,
+        10 + len(text),
+        text,
+        "",
+        "Sergey Lavrov",
+        "answer",
+        14,
+        "Duma Government Hour, 19 Feb 2025 — Q7 ¶2",
+    )
+    assert attribution(passage, document) == "Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"
+    assert as_quotation(text, passage, document) == (
+        "“We need to focus on action.” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"
+    )
+    assert citation_link(passage, 12, 20) == "cite?passage=duma%3Aabc&start=12&end=20"
+
+
+def test_unrelated_sentence_is_not_found(library):
+    assert verify_quote(library, "The weather in Paris is lovely in the spring").verdict == "not_found"
+
+
+@pytest.mark.parametrize(("quote", "message"), [("the", "at least 3 words"), ("a " * 1500, "the limit is")])
+def test_bad_quotes_get_a_clear_message(library, quote, message):
+    with pytest.raises(QueryError, match=message):
+        verify_quote(library, quote)
+
+
+@pytest.mark.skipif(not HANDMADE.exists(), reason="no hand-written paraphrase set")
+def test_handmade_paraphrases_and_fabrications(library):
+    scores, outcomes = score_cases(library, handmade_cases(HANDMADE))
+    # never presented as a quotation: a paraphrase or a fabrication is never exact or close
+    assert all(verdict not in ("exact", "close") for _, verdict in outcomes)
+    assert scores.accuracy_by_kind["fabricated"] >= 0.8
+    assert scores.accuracy_by_kind["paraphrase"] >= 0.6
+
+
+def test_cite_command_line_json_and_lookup(bundled_index, tmp_path):
+    quotes = ["Russian-Italian relations are in a crisis, the worst one since World War II", "two words"]
+    result = run("retrieval", "cite", "--batch", "-", "--json", "--index", str(bundled_index), stdin="\n".join(quotes))
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 1 and "error" in lines[1]
+    assert lines[0]["verdict"] == "exact"
+    match = lines[0]["matches"][0]
+    assert {
+        "doc_id",
+        "title",
+        "source",
+        "start",
+        "end",
+        "text",
+        "speaker",
+        "role",
+        "citation",
+        "similarity",
+        "diff",
+    } <= set(match)
+    assert source_text(match["source"])[match["start"] : match["end"]] == match["text"]
+    shown = run("retrieval", "cite", "--id", match["citation"], "--index", str(bundled_index))
+    assert shown.returncode == 0 and ">> " + match["citation"] in shown.stdout
+    missing = run("retrieval", "cite", "--id", "no-such-passage", "--index", str(bundled_index))
+    assert missing.returncode == 1 and "no passage has the id" in missing.stderr
+
+
+def test_handmade_set_is_valid_when_present():
+    if not HANDMADE.exists():
+        pytest.skip("no hand-written set")
+    rows = [json.loads(line) for line in Path(HANDMADE).read_text().splitlines() if line.strip()]
+    assert {row["expected"] for row in rows} == {"paraphrase", "not_found"}
