@@ -11,8 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from index import Settings, VerbatimError, build_index
+from index import BuildReport, Settings, VerbatimError, build_index
+from index.corpus import corpus_signature
 from index.errors import StoreError
+from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
+from index.manage import add_documents, remove_document, set_metadata
 from index.records import Passage
 from retrieval import Answer, Hit, Library, StaleIndexError, ask
 from retrieval.citations import as_markdown, as_plain, as_quotation, citation_link
@@ -40,6 +43,8 @@ Filters in the sidebar limit the search to some documents or to one role.
 Each citation is a link to the **Cite** page, which shows the passage in its
 context and the citation to copy. **Compare** answers one question in each
 document side by side; **Cite** also checks whether a pasted quote was really said.
+**Library** adds your own documents (txt, md, html, pdf, docx), edits their
+metadata and removes them.
 """
 ROLE_CHOICES = {"All speakers": "all", "Answers only": "answer", "Questions only": "question"}
 STAGES = {
@@ -50,9 +55,13 @@ STAGES = {
 }
 
 
-@st.cache_resource(show_spinner="Loading the index and the model…")
-def open_library(corpus: str, index: str) -> Library:
-    """The library, opened once per process and shared read-only by every session."""
+@st.cache_resource(show_spinner="Loading the index and the model…", max_entries=2)
+def open_library(corpus: str, index: str, signature: str) -> Library:
+    """The library, opened once per process and corpus state, and shared read-only by every session.
+
+    ``signature`` (the corpus folder's listing) is part of the key, so documents
+    added or changed outside this session make the next page view check the index again.
+    """
     library = Library.open(Path(index), Path(corpus))
     _ = library.embedder.model  # load the model now rather than on the first question
     return library
@@ -64,7 +73,7 @@ def cached_answer(_library: Library, index: str, question: str, doc_ids: tuple[s
     return ask(_library, question, k=k, doc_ids=doc_ids or None, role=role)
 
 
-def build_with_progress(settings: Settings) -> None:
+def build_with_progress(settings: Settings) -> BuildReport:
     """Build or update the index, showing a progress bar and any skipped files."""
     bar = st.progress(0.0, text="Building the index for the first time…")
 
@@ -75,6 +84,7 @@ def build_with_progress(settings: Settings) -> None:
     bar.empty()
     for problem in report.problems:
         st.warning(f"Skipped a file: {problem}")
+    return report
 
 
 def load_library() -> Library | None:
@@ -82,7 +92,7 @@ def load_library() -> Library | None:
     settings = Settings.from_env()
     corpus, index = str(settings.corpus_dir), str(settings.index_dir)
     try:
-        library = open_library(corpus, index)
+        library = open_library(corpus, index, corpus_signature(settings.corpus_dir))
         if library.stored.manifest["model"] == settings.model:
             return library
     except (StoreError, StaleIndexError):
@@ -90,7 +100,7 @@ def load_library() -> Library | None:
     try:
         build_with_progress(settings)
         open_library.clear()
-        return open_library(corpus, index)
+        return open_library(corpus, index, corpus_signature(settings.corpus_dir))
     except VerbatimError as err:
         st.error(f"Cannot open the library: {err}")
         return None
@@ -362,13 +372,105 @@ def cite_page() -> None:
     show_check(library, check)
 
 
+def rebuild(settings: Settings) -> None:
+    """Update the index after the library changed, with a progress bar, and reload it everywhere."""
+    try:
+        report = build_with_progress(settings)
+        st.success(f"Index updated: {report.documents} documents, {report.passages} passages.")
+    except VerbatimError as err:
+        st.error(f"The index was not updated: {err}")
+    open_library.clear()
+    cached_answer.clear()
+    cached_comparison.clear()
+
+
+def upload_documents(settings: Settings) -> None:
+    """The upload form: files are checked, added, then the index is updated."""
+    suffixes = [s.lstrip(".") for s in SUPPORTED_SUFFIXES]
+    with st.form("upload", clear_on_submit=True):
+        files = st.file_uploader(
+            f"Add documents ({', '.join(suffixes)}; up to {MAX_DOCUMENT_BYTES // 2**20} MB each)",
+            type=suffixes,
+            accept_multiple_files=True,
+        )
+        submitted = st.form_submit_button("Add to the library")
+    if not (submitted and files):
+        return
+    results = add_documents(settings.corpus_dir, [(f.name, f.getvalue()) for f in files])
+    for result in results:
+        show = {"added": st.success, "updated": st.success, "duplicate": st.info, "rejected": st.error}[result.status]
+        show(f"{result.name} {result.message}" if result.status != "rejected" else f"{result.name}: {result.message}")
+    if any(r.status in ("added", "updated") for r in results):
+        rebuild(settings)
+
+
+def edit_document(settings: Settings, library: Library, doc_id: str) -> None:
+    """The metadata form and the remove button of one document."""
+    document = library.documents[doc_id]
+    with st.form(f"edit-{doc_id}"):
+        fields = {
+            "title": st.text_input("Title", document.title),
+            "short_title": st.text_input("Short title (used in citations)", document.short_title),
+            "date": st.text_input("Date (YYYY-MM-DD)", document.date),
+            "place": st.text_input("Place", document.place),
+            "source": st.text_input("Source", document.origin),
+        }
+        if st.form_submit_button("Save metadata"):
+            set_metadata(settings.corpus_dir, doc_id, fields)
+            rebuild(settings)
+            st.rerun()
+    if st.button(f"Remove {doc_id} from the library", key=f"remove-{doc_id}"):
+        remove_document(settings.corpus_dir, doc_id)
+        rebuild(settings)
+        st.rerun()
+
+
+def library_page() -> None:
+    """Library: the documents, adding and removing them, their metadata and the index's health."""
+    st.title("Verbatim — Library")
+    settings = Settings.from_env()
+    library = load_library()
+    if library is None:
+        upload_documents(settings)
+        return
+    manifest = library.stored.manifest
+    counts = {doc_id: 0 for doc_id in library.documents}
+    for passage in library.passages:
+        counts[passage.doc_id] += 1
+    rows = [
+        {
+            "document": d.doc_id,
+            "title": d.title,
+            "date": d.date,
+            "speakers": ", ".join(sorted({p.speaker for p in library.passages if p.doc_id == d.doc_id and p.speaker})),
+            "passages": counts[d.doc_id],
+            "indexed": manifest.get("indexed", {}).get(d.doc_id, {}).get("at", ""),
+        }
+        for d in library.documents.values()
+    ]
+    st.dataframe(rows, hide_index=True)
+    st.caption(
+        f"Index: model {manifest['model']} ({manifest['dimension']} dimensions), "
+        f"{manifest['passage_count']} passages, {manifest['sentence_count']} sentences, built {manifest['created']}; "
+        "every file verified against its checksum."
+    )
+    upload_documents(settings)
+    chosen = st.selectbox("Edit or remove a document", list(library.documents), index=None)
+    if chosen:
+        try:
+            edit_document(settings, library, chosen)
+        except VerbatimError as err:
+            st.error(str(err))
+
+
 def main() -> None:
-    """The app: the Ask, Compare and Cite pages."""
+    """The app: the Ask, Compare, Cite and Library pages."""
     st.set_page_config(page_title="Verbatim", page_icon="❝", layout="wide")
     pages = [
         st.Page(ask_page, title="Ask", url_path="ask", default=True),
         st.Page(compare_page, title="Compare", url_path="compare"),
         st.Page(cite_page, title="Cite", url_path="cite"),
+        st.Page(library_page, title="Library", url_path="library"),
     ]
     st.navigation(pages).run()
 

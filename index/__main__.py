@@ -1,17 +1,58 @@
-"""Command line of the ingest side: ``python -m index build``."""
+"""Command line of the ingest side: build, add, remove, status."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from index import Settings, VerbatimError, build_index
+from index.errors import StoreError
+from index.manage import add_documents, remove_document
 from index.settings import add_location_options
+from index.store import current_build, read_index
+
+
+def show_progress(stage: str, done: int, total: int) -> None:
+    """Progress of embedding on standard error: live on a terminal, one line per stage otherwise."""
+    if stage in ("passages", "sentences") and (done == total or sys.stderr.isatty()):
+        print(f"\rembedding {stage}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def status(corpus: Path, index: Path) -> int:
+    """Print the library's documents, the index's model, size and health; 1 when it needs a rebuild."""
+    from retrieval import Library, StaleIndexError
+
+    try:
+        stored = read_index(index)
+    except StoreError as err:
+        print(f"index: {err}")
+        return 1
+    manifest = stored.manifest
+    size = sum(p.stat().st_size for p in current_build(index).iterdir())
+    print(f"index: {index} (format {manifest['format_version']}, built {manifest['created']}, {size / 2**20:.1f} MiB)")
+    print(f"model: {manifest['model']}, {manifest['dimension']} dimensions")
+    counts = {d.doc_id: 0 for d in stored.documents}
+    for passage in stored.passages:
+        counts[passage.doc_id] += 1
+    for document in stored.documents:
+        indexed = manifest.get("indexed", {}).get(document.doc_id, {}).get("at", "?")
+        print(
+            f"  {document.doc_id}: {document.title} ({document.date or 'no date'}), "
+            f"{counts[document.doc_id]} passages, indexed {indexed}"
+        )
+    try:
+        Library.open(index, corpus)
+    except StaleIndexError:
+        print(f"health: out of date with {corpus}; run: python -m index build")
+        return 1
+    print("health: every file matches its checksum; up to date with the corpus")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m index", description="Build Verbatim's search index.")
+    parser = argparse.ArgumentParser(prog="python -m index", description="Build and change Verbatim's library.")
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser(
         "build",
@@ -25,19 +66,44 @@ def main(argv: list[str] | None = None) -> int:
         default=Settings.from_env().model,
         help="sentence-transformers model name or local folder (default: %(default)s, bundled; env VERBATIM_MODEL)",
     )
+    add = commands.add_parser(
+        "add",
+        help="add or replace documents (.txt .md .html .pdf .docx) and update the index",
+        description="Copy documents into the corpus folder and update the index. A file with the content of a "
+        "document already there is skipped; one with the name of an existing document replaces it.",
+    )
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add_location_options(add)
+    remove = commands.add_parser("remove", help="remove a document and update the index")
+    remove.add_argument("doc_id", metavar="DOC_ID")
+    add_location_options(remove)
+    add_location_options(commands.add_parser("status", help="list the documents and check the index's health"))
     args = parser.parse_args(argv)
 
-    def show_progress(stage: str, done: int, total: int) -> None:
-        if stage in ("passages", "sentences") and (done == total or sys.stderr.isatty()):
-            print(f"\rembedding {stage}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
     try:
-        report = build_index(args.corpus, args.index, model_name=args.model, progress=show_progress)
+        if args.command == "status":
+            return status(args.corpus, args.index)
+        status_code = 0
+        if args.command == "add":
+            files = []
+            for path in args.paths:
+                if not path.is_file():
+                    print(f"rejected {path}: not a file", file=sys.stderr)
+                    status_code = 1
+                    continue
+                files.append((path.name, path.read_bytes()))
+            for result in add_documents(args.corpus, files):
+                print(f"{result.status} {result.name}: {result.message}")
+                status_code |= result.status == "rejected"
+        if args.command == "remove":
+            print(f"removed {remove_document(args.corpus, args.doc_id)}")
+        model = getattr(args, "model", Settings.from_env().model)
+        report = build_index(args.corpus, args.index, model_name=model, progress=show_progress)
     except VerbatimError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     print(report.summary())
-    return 0
+    return status_code
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from index.sentences import sentence_spans
 from index.shingles import build_quote_index
 
 # Bump when chunking or embedding-text rules change, so old builds are redone.
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "5"
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -90,6 +90,16 @@ def embedding_text(passage: Passage, document: Document, embedder: Embedder) -> 
     return f"{' '.join(words)}\n{passage.text}" if words else passage.text
 
 
+def _indexed_times(documents: tuple[Document, ...], previous: dict, now: str) -> dict:
+    """When each document's current text was first indexed: kept from the last build if unchanged."""
+    times = {}
+    for document in documents:
+        digest = hashlib.sha256(document.text.encode()).hexdigest()
+        before = previous.get(document.doc_id, {})
+        times[document.doc_id] = {"sha256": digest, "at": before["at"] if before.get("sha256") == digest else now}
+    return times
+
+
 @contextmanager
 def _build_lock(index_dir: Path) -> Iterator[None]:
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -134,11 +144,14 @@ def build_index(
     otherwise only texts whose content hash is not in the current build are
     embedded. Unreadable files are skipped and reported, never fatal.
     """
-    scan = scan_corpus(corpus_dir)
-    if not scan.documents:
-        problems = "".join(f"\n  {p}" for p in scan.problems)
-        raise LibraryError(f"no readable .txt or .md documents in {corpus_dir}{problems}")
-    return build_from_scan(scan, index_dir, model_name, progress)
+    # The corpus is read under the lock too: two sessions adding documents at once
+    # must not each build from a listing that misses the other's file.
+    with _build_lock(index_dir):
+        scan = scan_corpus(corpus_dir)
+        if not scan.documents:
+            problems = "".join(f"\n  {p}" for p in scan.problems)
+            raise LibraryError(f"no readable documents in {corpus_dir}{problems}")
+        return _build_locked(scan, index_dir, model_name, progress, with_sentences=True)
 
 
 def build_from_scan(
@@ -153,94 +166,102 @@ def build_from_scan(
     Without sentences, answer sentences are unavailable but a large evaluation
     corpus is embedded in less than half the time.
     """
+    with _build_lock(index_dir):
+        return _build_locked(scan, index_dir, model_name, progress, with_sentences)
+
+
+def _build_locked(
+    scan: CorpusScan, index_dir: Path, model_name: str, progress: Progress | None, with_sentences: bool
+) -> BuildReport:
     began = time.perf_counter()
     fingerprint = corpus_fingerprint(scan.documents, model_name, with_sentences)
-    with _build_lock(index_dir):
-        try:
-            manifest = store.read_manifest(index_dir)
-        except StoreError:
-            manifest = {}
-        if manifest.get("corpus_fingerprint") == fingerprint:
-            return BuildReport(
-                True,
-                manifest["document_count"],
-                manifest["passage_count"],
-                manifest["sentence_count"],
-                0,
-                0,
-                time.perf_counter() - began,
-                index_dir,
-                scan.problems,
-            )
-        embedder = Embedder(model_name)
-        documents = tuple(loaded.document for loaded in scan.documents)
-        passages: list[Passage] = []
-        for number, loaded in enumerate(scan.documents, start=1):
-            if progress:
-                progress("reading", number, len(scan.documents))
-            passages += chunk_document(loaded.document, loaded.settings, embedder.count_tokens, embedder.passage_budget)
-        by_id = {d.doc_id: d for d in documents}
-        spans = (
-            []
-            if not with_sentences
-            else [
-                (row, s, e)
-                for row, p in enumerate(passages)
-                for s, e in sentence_spans(by_id[p.doc_id].text, p.start, p.end)
-            ]
-        )
-
-        cache = _previous_vectors(index_dir, model_name)
-        passage_vectors, passage_hashes, new_passages = _embed_with_cache(
-            [embedding_text(p, by_id[p.doc_id], embedder) for p in passages], embedder, cache, "passages", progress
-        )
-        sentence_vectors, sentence_hashes, new_sentences = _embed_with_cache(
-            [by_id[passages[row].doc_id].text[s:e] for row, s, e in spans], embedder, cache, "sentences", progress
-        )
-        faiss_index = faiss.IndexFlatIP(embedder.dimension)
-        faiss_index.add(passage_vectors)
-        vocabulary, bm25 = bm25_matrix([p.text for p in passages])
-        embedded = new_passages + new_sentences
-        stored = store.StoredIndex(
-            manifest={
-                "model": model_name,
-                "dimension": embedder.dimension,
-                "normalized": True,
-                "metric": "inner_product",
-                "pipeline_version": PIPELINE_VERSION,
-                "passage_token_budget": embedder.passage_budget,
-                "min_passage_tokens": MIN_PASSAGE_TOKENS,
-                "corpus_fingerprint": fingerprint,
-                "document_count": len(documents),
-                "passage_count": len(passages),
-                "sentence_count": len(spans),
-                "created": datetime.now(UTC).isoformat(timespec="seconds"),
-                "versions": {name: version(name) for name in ("sentence-transformers", "faiss-cpu", "numpy")},
-            },
-            documents=documents,
-            passages=tuple(passages),
-            passage_vectors=passage_vectors,
-            passage_hashes=tuple(passage_hashes),
-            sentence_spans=np.array(spans, dtype=np.int64).reshape(-1, 3),
-            sentence_vectors=sentence_vectors,
-            sentence_hashes=tuple(sentence_hashes),
-            vocabulary=tuple(vocabulary),
-            bm25=bm25,
-            faiss_index=faiss_index,
-            quotes=build_quote_index([d.text for d in documents]),
-        )
-        if progress:
-            progress("saving", 0, 1)
-        store.write_index(index_dir, stored)
-        total = len(passages) + len(spans)
+    try:
+        manifest = store.read_manifest(index_dir)
+    except StoreError:
+        manifest = {}
+    if manifest.get("corpus_fingerprint") == fingerprint:
         return BuildReport(
-            False,
-            len(documents),
-            len(passages),
-            len(spans),
-            embedded,
-            total - embedded,
+            True,
+            manifest["document_count"],
+            manifest["passage_count"],
+            manifest["sentence_count"],
+            0,
+            0,
             time.perf_counter() - began,
             index_dir,
             scan.problems,
         )
+    embedder = Embedder(model_name)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    documents = tuple(loaded.document for loaded in scan.documents)
+    passages: list[Passage] = []
+    for number, loaded in enumerate(scan.documents, start=1):
+        if progress:
+            progress("reading", number, len(scan.documents))
+        passages += chunk_document(loaded.document, loaded.settings, embedder.count_tokens, embedder.passage_budget)
+    by_id = {d.doc_id: d for d in documents}
+    spans = (
+        []
+        if not with_sentences
+        else [
+            (row, s, e)
+            for row, p in enumerate(passages)
+            for s, e in sentence_spans(by_id[p.doc_id].text, p.start, p.end)
+        ]
+    )
+
+    cache = _previous_vectors(index_dir, model_name)
+    passage_vectors, passage_hashes, new_passages = _embed_with_cache(
+        [embedding_text(p, by_id[p.doc_id], embedder) for p in passages], embedder, cache, "passages", progress
+    )
+    sentence_vectors, sentence_hashes, new_sentences = _embed_with_cache(
+        [by_id[passages[row].doc_id].text[s:e] for row, s, e in spans], embedder, cache, "sentences", progress
+    )
+    faiss_index = faiss.IndexFlatIP(embedder.dimension)
+    faiss_index.add(passage_vectors)
+    vocabulary, bm25 = bm25_matrix([p.text for p in passages])
+    embedded = new_passages + new_sentences
+    stored = store.StoredIndex(
+        manifest={
+            "model": model_name,
+            "dimension": embedder.dimension,
+            "normalized": True,
+            "metric": "inner_product",
+            "pipeline_version": PIPELINE_VERSION,
+            "passage_token_budget": embedder.passage_budget,
+            "min_passage_tokens": MIN_PASSAGE_TOKENS,
+            "corpus_fingerprint": fingerprint,
+            "document_count": len(documents),
+            "passage_count": len(passages),
+            "sentence_count": len(spans),
+            "created": now,
+            "indexed": _indexed_times(documents, manifest.get("indexed", {}), now),
+            "versions": {name: version(name) for name in ("sentence-transformers", "faiss-cpu", "numpy")},
+        },
+        documents=documents,
+        passages=tuple(passages),
+        passage_vectors=passage_vectors,
+        passage_hashes=tuple(passage_hashes),
+        sentence_spans=np.array(spans, dtype=np.int64).reshape(-1, 3),
+        sentence_vectors=sentence_vectors,
+        sentence_hashes=tuple(sentence_hashes),
+        vocabulary=tuple(vocabulary),
+        bm25=bm25,
+        faiss_index=faiss_index,
+        quotes=build_quote_index([d.text for d in documents]),
+    )
+    if progress:
+        progress("saving", 0, 1)
+    store.write_index(index_dir, stored)
+    total = len(passages) + len(spans)
+    return BuildReport(
+        False,
+        len(documents),
+        len(passages),
+        len(spans),
+        embedded,
+        total - embedded,
+        time.perf_counter() - began,
+        index_dir,
+        scan.problems,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import string
@@ -94,6 +95,11 @@ def _paragraph_mark(unit: _Unit) -> str:
     return mark + (string.ascii_lowercase[unit.part - 1] if unit.parts and unit.part <= 26 else "")
 
 
+def document_label(document: Document) -> str:
+    """The document part of a citation: "Duma Government Hour, 19 Feb 2025", or the title alone."""
+    return ", ".join(part for part in (document.short_title, document.display_date) if part)
+
+
 def chunk_document(
     document: Document, settings: DocumentSettings, count_tokens: TokenCounter, max_tokens: int
 ) -> list[Passage]:
@@ -119,6 +125,8 @@ def chunk_document(
             occurrence = occurrences.get(words, 0)
             occurrences[words] = occurrence + 1
             mark = "" if turn.role == "question" and len(units) == 1 else " " + _paragraph_mark(unit)
+            if settings.page_starts:
+                mark += f", p. {bisect.bisect_right(settings.page_starts, unit.start)}"
             passages.append(
                 Passage(
                     passage_id=passage_id_for(document.doc_id, words, occurrence),
@@ -130,7 +138,7 @@ def chunk_document(
                     speaker=turn.speaker,
                     role=turn.role,
                     turn=turn.number,
-                    label=f"{document.short_title}, {document.display_date} — {locator}{mark}",
+                    label=f"{document_label(document)} — {locator}{mark}",
                     question_start=turn.question[0] if turn.question else None,
                     question_end=turn.question[1] if turn.question else None,
                 )

@@ -6,18 +6,21 @@ no newline translation, no normalisation, so a span can be checked against the f
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import DocumentError, LibraryError
+from index.formats import CONVERTED_SUFFIXES, SUPPORTED_SUFFIXES, Extracted, extract
 from index.records import Document
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DOCUMENT_SUFFIXES = (".txt", ".md")
 METADATA_FILE = "library.json"
-MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+# Text extracted from converted formats, kept beside the originals: citations point into it.
+TEXT_DIR = ".text"
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class DocumentSettings:
     opening_speaker: str = ""  # who speaks before the first speaker label
     boilerplate: tuple[str, ...] = ()  # regular expressions for text that is never a passage
     structured: bool = True  # False: plain prose, no headings or speaker labels are looked for
+    page_starts: tuple[int, ...] = ()  # where each page of a PDF starts in the text
 
 
 @dataclass(frozen=True)
@@ -44,26 +48,6 @@ class CorpusScan:
 
     documents: tuple[LoadedDocument, ...]
     problems: tuple[DocumentError, ...]
-
-
-def decode_document(path: Path, data: bytes) -> str:
-    """The file's text, or a DocumentError naming why it is not a usable text document."""
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(
-            str(path), f"is {len(data) / 2**20:.0f} MiB; the limit is {MAX_DOCUMENT_BYTES // 2**20} MiB"
-        )
-    if b"\x00" in data[:8192]:
-        raise DocumentError(str(path), "looks binary (it contains NUL bytes), not a text document")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise DocumentError(
-            str(path),
-            f"is not valid UTF-8 (byte {err.start}); re-save it with UTF-8 encoding",
-        ) from None
-    if not re.search(r"\w\w", text):
-        raise DocumentError(str(path), "is empty: it contains no words")
-    return text
 
 
 def read_metadata(corpus_dir: Path) -> dict[str, dict]:
@@ -94,13 +78,45 @@ def display_path(path: Path) -> str:
         return str(resolved)
 
 
+def _write_atomically(path: Path, content: str) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(content, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
+    """The text of a converted format, extracted once and stored under ``.text/`` beside it.
+
+    The stored copy is reused while the original's bytes are unchanged.
+    """
+    folder = path.parent / TEXT_DIR
+    text_path, info_path = folder / f"{path.name}.txt", folder / f"{path.name}.json"
+    digest = hashlib.sha256(data).hexdigest()
+    if text_path.exists() and info_path.exists():
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        if info.get("sha256") == digest:
+            text = text_path.read_bytes().decode("utf-8")
+            return text_path, Extracted(text, tuple(info.get("page_starts", ())))
+    extracted = extract(path, data)
+    folder.mkdir(exist_ok=True)
+    _write_atomically(text_path, extracted.text)
+    _write_atomically(info_path, json.dumps({"sha256": digest, "page_starts": list(extracted.page_starts)}))
+    return text_path, extracted
+
+
 def load_document(path: Path, metadata: dict) -> LoadedDocument:
     """One document with its metadata; raises DocumentError for an unusable file."""
-    text = decode_document(path, path.read_bytes())
+    data = path.read_bytes()
+    if path.suffix.lower() in CONVERTED_SUFFIXES:
+        text_path, extracted = converted_text(path, data)
+    else:
+        text_path, extracted = path, extract(path, data)
+    text = extracted.text
     title = str(metadata.get("title") or path.stem.replace("-", " ").replace("_", " "))
     document = Document(
         doc_id=doc_id_for(path),
-        source=display_path(path),
+        source=display_path(text_path),
+        original=display_path(path) if text_path != path else "",
         title=title,
         short_title=str(metadata.get("short_title") or title),
         date=str(metadata.get("date", "")),
@@ -112,6 +128,7 @@ def load_document(path: Path, metadata: dict) -> LoadedDocument:
         speakers={str(k): str(v) for k, v in dict(metadata.get("speakers", {})).items()},
         opening_speaker=str(metadata.get("opening_speaker", "")),
         boilerplate=tuple(str(p) for p in metadata.get("boilerplate", ())),
+        page_starts=extracted.page_starts,
     )
     for pattern in settings.boilerplate:
         try:
@@ -121,8 +138,26 @@ def load_document(path: Path, metadata: dict) -> LoadedDocument:
     return LoadedDocument(document, settings)
 
 
+def corpus_signature(corpus_dir: Path) -> str:
+    """A cheap fingerprint of the folder's listing (names, sizes, modification times), to notice changes.
+
+    Reading no file contents, it can be checked on every page view; a change
+    means the (content-based) corpus fingerprint must be compared again.
+    """
+    entries = (
+        sorted(
+            (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+            for entry in os.scandir(corpus_dir)
+            if entry.is_file() and not entry.name.startswith(".")
+        )
+        if corpus_dir.is_dir()
+        else []
+    )
+    return hashlib.sha256(repr(entries).encode()).hexdigest()
+
+
 def scan_corpus(corpus_dir: Path) -> CorpusScan:
-    """Every ``.txt``/``.md`` file of the folder (not its subfolders), in name order.
+    """Every document of the folder (not its subfolders), in name order.
 
     A file that cannot be read is reported in ``problems`` and skipped, so one bad
     file never stops the rest of the library from being indexed.
@@ -132,7 +167,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
     metadata = read_metadata(corpus_dir)
     documents, problems, seen = [], [], {}
     for path in sorted(corpus_dir.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in DOCUMENT_SUFFIXES:
+        if not path.is_file() or path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.startswith("."):
             continue
         doc_id = doc_id_for(path)
         if doc_id in seen:

@@ -26,6 +26,7 @@ class Document:
     date: str = ""
     place: str = ""
     origin: str = ""  # where the text was published
+    original: str = ""  # for a converted format (PDF, HTML, Word): the original file; ``source`` is its text
     text: str = field(default="", repr=False)
 
     @property

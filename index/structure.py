@@ -150,8 +150,11 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
 
 
 def _speaker_and_role(label: str, settings: DocumentSettings) -> tuple[str, Role]:
-    role: Role = "question" if GENERIC_LABELS.get(label.lower()) == "question" else "answer"
-    return settings.speakers.get(label, label), role
+    """Who speaks under a label. "Answer:" names no one: unless the metadata does, it stays unattributed."""
+    generic = GENERIC_LABELS.get(label.lower())
+    role: Role = "question" if generic == "question" else "answer"
+    default = {"question": "Questioner", "answer": ""}.get(generic, label)
+    return settings.speakers.get(label, default), role
 
 
 def turns(text: str, settings: DocumentSettings) -> list[Turn]:

@@ -26,7 +26,7 @@ def attribution(passage: Passage, document: Document) -> str:
     if passage.role == "question":
         speaker += " (question)"
     locator = passage.label.rsplit(" — ", 1)[-1]
-    return f"{speaker}, {document.short_title}, {document.display_date}, {locator}"
+    return ", ".join(part for part in (speaker, document.short_title, document.display_date, locator) if part)
 
 
 def as_plain(passage: Passage, document: Document) -> str:

@@ -19,6 +19,7 @@ from typing import Literal
 
 import numpy as np
 
+from index.chunking import document_label
 from index.shingles import SHINGLE, shingle_hash, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
 from retrieval.library import Library
@@ -121,7 +122,7 @@ def _match_at(library: Library, doc_row: int, first: int, last: int, similarity:
         text=document.text[start:end],
         similarity=similarity,
         passage_id=passage.passage_id if passage else "",
-        citation=passage.label if passage else f"{document.short_title}, {document.display_date}",
+        citation=passage.label if passage else document_label(document),
         speaker=passage.speaker if passage else "",
         role=passage.role if passage else "",
         diff=tuple(diff),

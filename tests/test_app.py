@@ -148,3 +148,37 @@ def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, li
     assert not app.exception
     assert "<mark>The Second African Department has been created.</mark>" in page_html(app)
     assert any("— Sergey Lavrov, Duma Government Hour, 19 Feb 2025" in c.value for c in app.code)
+
+
+def library_script():
+    import app
+
+    app.library_page()
+
+
+def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monkeypatch):
+    write_transcript(tmp_path / "corpus", "ferry.txt", "Answer: The night ferry was cancelled for the winter season.\n")
+    write_transcript(tmp_path / "corpus", "museum.txt", "Answer: The museum reopens on Friday with a ship gallery.\n")
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    app = AppTest.from_function(library_script, default_timeout=120)
+    app.run()
+    assert not app.exception
+    assert list(app.dataframe[0].value["document"]) == ["ferry", "museum"]
+
+    app.selectbox[0].select("ferry").run()
+    app.text_input[1].input("Ferry notice")  # short title
+    app.text_input[2].input("2025-03-02")  # date
+    next(b for b in app.button if b.label == "Save metadata").click().run()
+    assert not app.exception
+    from retrieval import Library
+
+    assert Library.open(tmp_path / "index").passages[0].label.startswith("Ferry notice, 2 Mar 2025")
+
+    app.selectbox[0].select("museum").run()
+    next(b for b in app.button if b.label.startswith("Remove museum")).click().run()
+    assert not app.exception
+    assert list(app.dataframe[0].value["document"]) == ["ferry"]
+    assert not (tmp_path / "corpus" / "museum.txt").exists()

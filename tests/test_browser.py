@@ -13,11 +13,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from index import PROJECT_ROOT
+from index import PROJECT_ROOT, build_index
+from tests.conftest import write_transcript
+from tests.fixtures.documents import make_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -37,8 +41,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(bundled_index):
+@contextmanager
+def running_app(**env: str) -> Iterator[str]:
+    """The app served on a free local port with these environment variables; yields its URL."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -57,7 +62,7 @@ def app_url(bundled_index):
             "false",
         ],
         cwd=PROJECT_ROOT,
-        env=dict(os.environ, VERBATIM_INDEX=str(bundled_index)),
+        env=dict(os.environ, **env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -75,6 +80,12 @@ def app_url(bundled_index):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(bundled_index):
+    with running_app(VERBATIM_INDEX=str(bundled_index)) as url:
+        yield url
 
 
 @pytest.fixture
@@ -128,3 +139,25 @@ def test_citation_link_from_an_answer_opens_the_highlighted_passage(app_url, pag
     marked.wait_for(timeout=60_000)
     assert marked.inner_text() == cited
     assert page.get_by_text("Copy the citation").count() == 1
+
+
+def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):
+    write_transcript(tmp_path / "corpus", "ferry.txt", "Answer: The night ferry was cancelled for the winter season.\n")
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    upload = tmp_path / "bridge.pdf"
+    upload.write_bytes(make_pdf(["Answer: The new river bridge opens to traffic in May, after the load tests."]))
+    with running_app(VERBATIM_CORPUS=str(tmp_path / "corpus"), VERBATIM_INDEX=str(tmp_path / "index")) as url:
+        page.goto(f"{url}/library")
+        page.locator("input[type=file]").wait_for(state="attached", timeout=90_000)
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("button", name="Add to the library").click()
+        page.get_by_text("bridge.pdf added as document bridge").wait_for(timeout=120_000)
+        page.get_by_text("Index updated: 2 documents").wait_for(timeout=120_000)
+        page.goto(url)
+        box = page.get_by_role("textbox", name="Question")
+        box.wait_for(timeout=90_000)
+        box.fill("When does the river bridge open?")
+        box.press("Enter")
+        answer = page.locator(".answer-sentence").first
+        answer.wait_for(timeout=60_000)
+        assert "opens to traffic in May" in answer.inner_text() and "p. 1" in answer.inner_text()

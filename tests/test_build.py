@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from index import PROJECT_ROOT, build_index
-from index.corpus import MAX_DOCUMENT_BYTES, scan_corpus
+from index.corpus import scan_corpus
 from index.errors import IndexFormatError, IndexMissingError, LibraryError
+from index.formats import MAX_DOCUMENT_BYTES
 from index.store import current_build, read_index
 from retrieval import Library, StaleIndexError
 from tests.conftest import write_transcript
@@ -141,7 +142,7 @@ def test_bad_files_are_reported_and_skipped_without_losing_the_rest(tmp_path):
     (corpus / "latin1.txt").write_bytes("Réunion à Genève, déclaration du ministre.".encode("latin-1"))
     (corpus / "huge.txt").write_bytes(b"a" * (MAX_DOCUMENT_BYTES + 1))
     problems = {Path(p.path).name: p.problem for p in scan_corpus(corpus).problems}
-    assert "no words" in problems["empty.txt"]
+    assert "is empty" in problems["empty.txt"]
     assert "binary" in problems["binary.txt"]
     assert "not valid UTF-8" in problems["latin1.txt"] and "re-save it with UTF-8" in problems["latin1.txt"]
     assert "the limit is" in problems["huge.txt"]

@@ -1,0 +1,146 @@
+"""Text out of the formats people keep documents in: plain text, Markdown, HTML, PDF, Word.
+
+For a converted format (HTML, PDF, Word) the extracted text is what citations point
+into; the library stores it beside the original, so spans stay checkable.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from index.errors import DocumentError
+
+TEXT_SUFFIXES = (".txt", ".md")
+CONVERTED_SUFFIXES = (".html", ".htm", ".pdf", ".docx")
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A document's text and, for a PDF, where each page starts in it."""
+
+    text: str
+    page_starts: tuple[int, ...] = field(default=())
+
+
+def _require_words(path: Path, text: str, why_none: str) -> str:
+    if not re.search(r"\w\w", text):
+        raise DocumentError(str(path), why_none)
+    return text
+
+
+def decode_text(path: Path, data: bytes) -> str:
+    """Bytes of a text file as UTF-8 text, or a DocumentError naming why they are not."""
+    if b"\x00" in data[:8192]:
+        raise DocumentError(str(path), "looks binary (it contains NUL bytes), not a text document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DocumentError(
+            str(path), f"is not valid UTF-8 (byte {err.start}); re-save it with UTF-8 encoding"
+        ) from None
+    return _require_words(path, text, "is empty: it contains no words")
+
+
+class _HtmlText(HTMLParser):
+    """Collects the readable text of a page: no scripts, styles, navigation, headers or footers."""
+
+    SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "head"}
+    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def _tidy(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
+def html_text(path: Path, data: bytes) -> Extracted:
+    """The main text of an HTML page, one block per line; markup and scripts never survive."""
+    head = data[:2048].decode("ascii", "ignore").lower()
+    charset = re.search(r"charset=[\"']?([\w-]+)", head)
+    try:
+        markup = data.decode(charset.group(1) if charset else "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        raise DocumentError(str(path), "is HTML in an unknown or wrong encoding; save it as UTF-8") from None
+    parser = _HtmlText()
+    parser.feed(markup)
+    return Extracted(_require_words(path, _tidy("".join(parser.parts)), "has no readable text"))
+
+
+def pdf_text(path: Path, data: bytes) -> Extracted:
+    """The text of every page, pages separated by a blank line, with where each page starts."""
+    if not data.startswith(b"%PDF"):
+        raise DocumentError(str(path), "is not a PDF, whatever its name says")
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+    except (PdfReadError, ValueError, KeyError) as err:
+        raise DocumentError(str(path), f"is a damaged PDF ({err})") from None
+    text, starts = "", []
+    for page in pages:
+        starts.append(len(text))
+        text += _tidy(page) + "\n"
+    why = "has no text layer (a scanned PDF?); run it through OCR first"
+    return Extracted(_require_words(path, text, why), tuple(starts))
+
+
+def docx_text(path: Path, data: bytes) -> Extracted:
+    """The paragraphs of a Word document, headings included, one per line."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise DocumentError(str(path), "is not a Word (.docx) document, whatever its name says")
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (KeyError, ValueError, zipfile.BadZipFile) as err:
+        raise DocumentError(str(path), f"is a damaged Word document ({err})") from None
+    text = "\n".join(p.text.strip() for p in document.paragraphs if p.text.strip()) + "\n"
+    return Extracted(_require_words(path, text, "has no text"))
+
+
+def extract(path: Path, data: bytes) -> Extracted:
+    """The text of a file of any supported format, or a DocumentError that says what is wrong."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        limit = MAX_DOCUMENT_BYTES // 2**20
+        raise DocumentError(str(path), f"is {len(data) / 2**20:.0f} MiB; the limit is {limit} MiB per document")
+    if not data.strip():
+        raise DocumentError(str(path), "is empty")
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return Extracted(decode_text(path, data))
+    if suffix in (".html", ".htm"):
+        return html_text(path, data)
+    if suffix == ".pdf":
+        return pdf_text(path, data)
+    if suffix == ".docx":
+        return docx_text(path, data)
+    raise DocumentError(str(path), f"has an unsupported type; Verbatim reads {', '.join(SUPPORTED_SUFFIXES)}")

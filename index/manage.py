@@ -1,0 +1,135 @@
+"""Changing the library: adding, replacing and removing documents, editing their metadata.
+
+Every change checks the input first and writes nothing for a file it rejects;
+files are written to a temporary name and renamed, under a lock on the corpus
+folder, so two sessions changing the library at once cannot corrupt it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from index.corpus import METADATA_FILE, TEXT_DIR, doc_id_for, read_metadata
+from index.errors import DocumentError, LibraryError
+from index.formats import SUPPORTED_SUFFIXES, extract
+
+EDITABLE_FIELDS = ("title", "short_title", "date", "place", "source")
+_UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|\.\.")
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one offered file."""
+
+    name: str
+    status: Literal["added", "updated", "duplicate", "rejected"]
+    message: str
+
+
+@contextmanager
+def corpus_lock(corpus_dir: Path) -> Iterator[None]:
+    """Exclusive right to change the corpus folder, held until the block ends."""
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    with (corpus_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _write_bytes_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def check_file_name(name: str) -> str:
+    """The name when it is a plain file name of a supported type; DocumentError otherwise."""
+    if not name or _UNSAFE_NAME.search(name) or len(name) > 200:
+        raise DocumentError(name or "(no name)", "has an unsafe file name (path separators, '..' or a leading dot)")
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DocumentError(name, f"has an unsupported type; Verbatim reads {', '.join(SUPPORTED_SUFFIXES)}")
+    return name
+
+
+def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddResult]:
+    """Put each (file name, content) into the corpus folder, or say why not.
+
+    A file whose content is already in the library is recognised and not added
+    twice; one with the name of an existing document replaces it. Nothing is
+    written for a file that cannot be read as a document.
+    """
+    results = []
+    with corpus_lock(corpus_dir):
+        present = {
+            hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+            for p in corpus_dir.iterdir()
+            if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+        }
+        for name, data in files:
+            try:
+                check_file_name(name)
+                extract(corpus_dir / name, data)
+            except DocumentError as err:
+                results.append(AddResult(name, "rejected", err.problem))
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in present:
+                results.append(AddResult(name, "duplicate", f"is the same document as {present[digest]}"))
+                continue
+            target = corpus_dir / name
+            status = "updated" if target.exists() else "added"
+            _write_bytes_atomically(target, data)
+            present[digest] = name
+            results.append(AddResult(name, status, f"{status} as document {doc_id_for(target)}"))
+    return results
+
+
+def _document_file(corpus_dir: Path, doc_id: str) -> Path:
+    for path in corpus_dir.iterdir():
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and doc_id_for(path) == doc_id:
+            return path
+    known = sorted(doc_id_for(p) for p in corpus_dir.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    raise LibraryError(f"no document {doc_id!r} in {corpus_dir}; known: {', '.join(known)}")
+
+
+def _write_metadata(corpus_dir: Path, metadata: dict) -> None:
+    content = json.dumps(metadata, ensure_ascii=False, indent=2) + "\n"
+    _write_bytes_atomically(corpus_dir / METADATA_FILE, content.encode("utf-8"))
+
+
+def remove_document(corpus_dir: Path, doc_id: str) -> str:
+    """Delete a document, its extracted text and its metadata; returns the removed file's name."""
+    with corpus_lock(corpus_dir):
+        path = _document_file(corpus_dir, doc_id)
+        metadata = read_metadata(corpus_dir)
+        if metadata.pop(path.name, None) is not None:
+            _write_metadata(corpus_dir, metadata)
+        for extra in (corpus_dir / TEXT_DIR / f"{path.name}.txt", corpus_dir / TEXT_DIR / f"{path.name}.json"):
+            extra.unlink(missing_ok=True)
+        path.unlink()
+        return path.name
+
+
+def set_metadata(corpus_dir: Path, doc_id: str, fields: dict[str, str]) -> None:
+    """Change a document's citation metadata (title, short title, date, place, source)."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise LibraryError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
+    with corpus_lock(corpus_dir):
+        path = _document_file(corpus_dir, doc_id)
+        metadata = read_metadata(corpus_dir)
+        entry = metadata.setdefault(path.name, {})
+        for key, value in fields.items():
+            if value.strip():
+                entry[key] = value.strip()
+            else:
+                entry.pop(key, None)
+        _write_metadata(corpus_dir, metadata)

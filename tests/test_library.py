@@ -1,0 +1,142 @@
+"""Bringing your own documents: formats, adding, replacing, removing, bad input, concurrency."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import PROJECT_ROOT, build_index
+from index.formats import MAX_DOCUMENT_BYTES
+from index.manage import add_documents, remove_document, set_metadata
+from index.store import read_index
+from retrieval import Library, ask
+from tests.fixtures.documents import HOSTILE_HTML, make_docx, make_pdf
+
+BRIDGE_PDF = make_pdf(
+    [
+        "Briefing on the river bridge\nQuestion: When will the new river bridge open to traffic?\n"
+        "Answer: The new river bridge opens to traffic in May, after the load tests.",
+        "Answer: Tolls on the bridge will stay below two euros for residents of the district.",
+    ]
+)
+PORT_DOCX = make_docx(
+    [
+        ("Heading 1", "Port authority report"),
+        ("Normal", "Answer: Container traffic through the port grew by 12 percent."),
+    ]
+)
+FERRY_TXT = b"Question: Does the night ferry still run?\nAnswer: The night ferry was cancelled for the winter season.\n"
+
+
+@pytest.fixture
+def library_dirs(tmp_path) -> tuple[Path, Path]:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    results = add_documents(corpus, [("ferry.txt", FERRY_TXT)])
+    assert results[0].status == "added"
+    build_index(corpus, index)
+    return corpus, index
+
+
+def test_every_format_is_indexed_with_exact_spans_into_the_stored_text(library_dirs):
+    corpus, index = library_dirs
+    files = [("bridge.pdf", BRIDGE_PDF), ("port.docx", PORT_DOCX), ("harbour.html", HOSTILE_HTML.encode())]
+    assert [r.status for r in add_documents(corpus, files)] == ["added"] * 3
+    build_index(corpus, index)
+    library = Library.open(index, corpus)
+    for passage in library.passages:
+        document = library.documents[passage.doc_id]
+        source = PROJECT_ROOT / document.source if not Path(document.source).is_absolute() else Path(document.source)
+        assert source.read_bytes().decode("utf-8")[passage.start : passage.end] == passage.text
+    bridge = library.documents["bridge"]
+    assert bridge.original.endswith("bridge.pdf") and bridge.source.endswith(".text/bridge.pdf.txt")
+    tolls = ask(library, "How much is the bridge toll for residents?").hits[0].passage
+    assert tolls.doc_id == "bridge" and tolls.label.endswith("p. 2")
+    port = ask(library, "How much did container traffic grow?").sentences[0]
+    assert "12 percent" in port.text and port.passage.role == "answer"
+    harbour_text = library.documents["harbour"].text
+    assert "alert" not in harbour_text and "steal" not in harbour_text and "Home" not in harbour_text
+    assert "The harbour works end in October" in harbour_text
+
+
+def test_adding_one_document_embeds_only_its_text_and_keeps_other_ids(library_dirs):
+    corpus, index = library_dirs
+    before = {p.passage_id for p in read_index(index).passages}
+    add_documents(corpus, [("bridge.pdf", BRIDGE_PDF)])
+    report = build_index(corpus, index)
+    stored = read_index(index)
+    new = [p for p in stored.passages if p.doc_id == "bridge"]
+    new_sentences = sum(1 for row, _, _ in stored.sentence_spans.tolist() if stored.passages[row].doc_id == "bridge")
+    assert report.embedded == len(new) + new_sentences
+    assert before <= {p.passage_id for p in stored.passages}
+
+    remove_document(corpus, "bridge")
+    report = build_index(corpus, index)
+    assert report.embedded == 0
+    assert {p.passage_id for p in read_index(index).passages} == before
+    assert not (corpus / ".text" / "bridge.pdf.txt").exists()
+
+
+def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
+    corpus, _ = library_dirs
+    assert add_documents(corpus, [("copy-of-ferry.txt", FERRY_TXT)])[0].status == "duplicate"
+    changed = FERRY_TXT.replace(b"winter", b"summer")
+    assert add_documents(corpus, [("ferry.txt", changed)])[0].status == "updated"
+    assert not (corpus / "copy-of-ferry.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("empty.txt", b"", "is empty"),
+        ("picture.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "is not a PDF"),
+        ("notes.docx", b"just some text pretending", "is not a Word"),
+        ("binary.txt", b"abc\x00\x01\x02" * 100, "looks binary"),
+        ("latin1.txt", "Déclaration du ministre à Genève".encode("latin-1"), "not valid UTF-8"),
+        ("scan.pdf", make_pdf([""]), "no text layer"),
+        ("huge.txt", b"a" * (MAX_DOCUMENT_BYTES + 1), "the limit is 50 MiB"),
+        ("../escape.txt", FERRY_TXT, "unsafe file name"),
+        ("folder/inner.txt", FERRY_TXT, "unsafe file name"),
+        (".hidden.txt", FERRY_TXT, "unsafe file name"),
+        ("tool.exe", b"MZ", "unsupported type"),
+    ],
+)
+def test_bad_input_is_rejected_with_a_reason_and_nothing_is_written(library_dirs, name, content, problem):
+    corpus, index = library_dirs
+    before = sorted(p.name for p in corpus.iterdir())
+    result = add_documents(corpus, [(name, content)])[0]
+    assert result.status == "rejected" and problem in result.message
+    assert sorted(p.name for p in corpus.iterdir()) == before
+    assert not (corpus.parent / "escape.txt").exists()
+    assert build_index(corpus, index).up_to_date  # the library is untouched
+
+
+def test_thousands_of_tiny_files_are_taken_in_one_call(tmp_path):
+    files = [(f"note-{i:04d}.txt", f"Answer: Note number {i} is about the harbour.\n".encode()) for i in range(2000)]
+    results = add_documents(tmp_path / "corpus", files)
+    assert [r.status for r in results] == ["added"] * 2000
+    assert len(list((tmp_path / "corpus").glob("note-*.txt"))) == 2000
+
+
+def test_metadata_edits_change_the_citations(library_dirs):
+    corpus, index = library_dirs
+    set_metadata(corpus, "ferry", {"title": "Ferry briefing", "short_title": "Ferry briefing", "date": "2025-03-02"})
+    build_index(corpus, index)
+    library = Library.open(index, corpus)
+    assert library.passages[0].label.startswith("Ferry briefing, 2 Mar 2025 — Q1")
+
+
+def test_two_processes_adding_at_once_both_end_up_in_the_index(library_dirs, tmp_path):
+    corpus, index = library_dirs
+    (tmp_path / "a.txt").write_text("Answer: The museum reopens on Friday with a gallery of ship models.\n")
+    (tmp_path / "b.txt").write_text("Answer: The lighthouse keeper retires next spring after forty years.\n")
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT))
+    command = [sys.executable, "-m", "index", "add", "--corpus", str(corpus), "--index", str(index)]
+    runs = [
+        subprocess.Popen([*command, str(tmp_path / name)], cwd=PROJECT_ROOT, env=env) for name in ("a.txt", "b.txt")
+    ]
+    assert [run.wait(timeout=300) for run in runs] == [0, 0]
+    assert {d.doc_id for d in Library.open(index, corpus).stored.documents} == {"ferry", "a", "b"}
