@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -22,6 +20,7 @@ from index.corpus import CorpusScan, LoadedDocument, scan_corpus
 from index.embedding import DEFAULT_MODEL, Embedder, content_hash
 from index.errors import DocumentError, LibraryError, StoreError
 from index.lexical import bm25_matrix
+from index.locks import exclusive_lock
 from index.records import Document, Passage
 from index.sentences import sentence_spans
 from index.shingles import build_quote_index
@@ -100,14 +99,6 @@ def _indexed_times(documents: tuple[Document, ...], previous: dict, now: str) ->
     return times
 
 
-@contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-
-
 def _previous_vectors(index_dir: Path, model_name: str) -> dict[str, np.ndarray]:
     """Embeddings of the current build by content hash: the cache a rebuild draws on."""
     try:
@@ -146,7 +137,7 @@ def build_index(
     """
     # The corpus is read under the lock too: two sessions adding documents at once
     # must not each build from a listing that misses the other's file.
-    with _build_lock(index_dir):
+    with exclusive_lock(index_dir):
         scan = scan_corpus(corpus_dir)
         if not scan.documents:
             problems = "".join(f"\n  {p}" for p in scan.problems)
@@ -166,7 +157,7 @@ def build_from_scan(
     Without sentences, answer sentences are unavailable but a large evaluation
     corpus is embedded in less than half the time.
     """
-    with _build_lock(index_dir):
+    with exclusive_lock(index_dir):
         return _build_locked(scan, index_dir, model_name, progress, with_sentences)
 
 

@@ -7,13 +7,10 @@ folder, so two sessions changing the library at once cannot corrupt it.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -21,6 +18,7 @@ from typing import Literal
 from index.corpus import METADATA_FILE, TEXT_DIR, doc_id_for, read_metadata
 from index.errors import DocumentError, LibraryError
 from index.formats import SUPPORTED_SUFFIXES, extract
+from index.locks import exclusive_lock
 
 EDITABLE_FIELDS = ("title", "short_title", "date", "place", "source")
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|\.\.")
@@ -33,15 +31,6 @@ class AddResult:
     name: str
     status: Literal["added", "updated", "duplicate", "rejected"]
     message: str
-
-
-@contextmanager
-def corpus_lock(corpus_dir: Path) -> Iterator[None]:
-    """Exclusive right to change the corpus folder, held until the block ends."""
-    corpus_dir.mkdir(parents=True, exist_ok=True)
-    with (corpus_dir / ".lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def _write_bytes_atomically(path: Path, data: bytes) -> None:
@@ -67,7 +56,7 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddR
     written for a file that cannot be read as a document.
     """
     results = []
-    with corpus_lock(corpus_dir):
+    with exclusive_lock(corpus_dir):
         present = {
             hashlib.sha256(p.read_bytes()).hexdigest(): p.name
             for p in corpus_dir.iterdir()
@@ -107,7 +96,7 @@ def _write_metadata(corpus_dir: Path, metadata: dict) -> None:
 
 def remove_document(corpus_dir: Path, doc_id: str) -> str:
     """Delete a document, its extracted text and its metadata; returns the removed file's name."""
-    with corpus_lock(corpus_dir):
+    with exclusive_lock(corpus_dir):
         path = _document_file(corpus_dir, doc_id)
         metadata = read_metadata(corpus_dir)
         if metadata.pop(path.name, None) is not None:
@@ -123,7 +112,7 @@ def set_metadata(corpus_dir: Path, doc_id: str, fields: dict[str, str]) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise LibraryError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
-    with corpus_lock(corpus_dir):
+    with exclusive_lock(corpus_dir):
         path = _document_file(corpus_dir, doc_id)
         metadata = read_metadata(corpus_dir)
         entry = metadata.setdefault(path.name, {})

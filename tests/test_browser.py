@@ -99,12 +99,17 @@ def page():
         browser.close()
 
 
-def test_ask_in_a_real_browser_shows_a_cited_answer(app_url, page):
-    page.goto(app_url)
+def ask_in_browser(page, url: str, question: str) -> None:
+    """Open a page of the app, type the question into its Question box and send it."""
+    page.goto(url)
     box = page.get_by_role("textbox", name="Question")
     box.wait_for(timeout=90_000)
-    box.fill("When will the Intervision song contest take place?")
+    box.fill(question)
     box.press("Enter")
+
+
+def test_ask_in_a_real_browser_shows_a_cited_answer(app_url, page):
+    ask_in_browser(page, app_url, "When will the Intervision song contest take place?")
     page.get_by_text("Passages", exact=True).wait_for(timeout=60_000)
     answer_text = page.locator(".answer-sentence").first.inner_text()
     assert "Intervision" in answer_text
@@ -113,23 +118,15 @@ def test_ask_in_a_real_browser_shows_a_cited_answer(app_url, page):
 
 
 def test_compare_in_a_real_browser_flags_the_differing_dates(app_url, page):
-    page.goto(f"{app_url}/compare")
-    box = page.get_by_role("textbox", name="Question")
-    box.wait_for(timeout=90_000)
-    box.fill("When did Putin propose the Eurasian security initiative?")
-    box.press("Enter")
+    ask_in_browser(page, f"{app_url}/compare", "When did Putin propose the Eurasian security initiative?")
     flag = page.locator(".contrast-differ").first
     flag.wait_for(timeout=60_000)
     assert "July 14, 2023" in flag.inner_text() and "June 14, 2024" in flag.inner_text()
-    assert page.get_by_text("Download as Markdown").count() == 1
+    page.get_by_text("Download as Markdown").wait_for(timeout=30_000)  # rendered after the columns
 
 
 def test_citation_link_from_an_answer_opens_the_highlighted_passage(app_url, page):
-    page.goto(app_url)
-    box = page.get_by_role("textbox", name="Question")
-    box.wait_for(timeout=90_000)
-    box.fill("Which new department did the Foreign Ministry create?")
-    box.press("Enter")
+    ask_in_browser(page, app_url, "Which new department did the Foreign Ministry create?")
     link = page.locator(".answer-sentence a.citation").first
     link.wait_for(timeout=60_000)
     cited = page.locator(".answer-sentence").first.inner_text().split("”")[0].lstrip("[1] “")
@@ -138,7 +135,7 @@ def test_citation_link_from_an_answer_opens_the_highlighted_passage(app_url, pag
     marked = page.locator(".cited-passage mark").first
     marked.wait_for(timeout=60_000)
     assert marked.inner_text() == cited
-    assert page.get_by_text("Copy the citation").count() == 1
+    page.get_by_text("Copy the citation").wait_for(timeout=30_000)  # rendered after the passage
 
 
 def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):
@@ -153,11 +150,7 @@ def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):
         page.get_by_role("button", name="Add to the library").click()
         page.get_by_text("bridge.pdf added as document bridge").wait_for(timeout=120_000)
         page.get_by_text("Index updated: 2 documents").wait_for(timeout=120_000)
-        page.goto(url)
-        box = page.get_by_role("textbox", name="Question")
-        box.wait_for(timeout=90_000)
-        box.fill("When does the river bridge open?")
-        box.press("Enter")
+        ask_in_browser(page, url, "When does the river bridge open?")
         answer = page.locator(".answer-sentence").first
         answer.wait_for(timeout=60_000)
         assert "opens to traffic in May" in answer.inner_text() and "p. 1" in answer.inner_text()
