@@ -147,6 +147,7 @@ def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):
         page.goto(f"{url}/library")
         page.locator("input[type=file]").wait_for(state="attached", timeout=90_000)
         page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_text("bridge.pdf").first.wait_for(timeout=30_000)  # the upload reached the server
         page.get_by_role("button", name="Add to the library").click()
         page.get_by_text("bridge.pdf added as document bridge").wait_for(timeout=120_000)
         page.get_by_text("Index updated: 2 documents").wait_for(timeout=120_000)
