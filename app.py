@@ -135,8 +135,9 @@ def anchor(hit: Hit) -> str:
 def show_answer(answer: Answer) -> None:
     """The numbered answer sentences with their citations, or a plain 'not addressed'."""
     if not answer.answerable:
+        never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
         st.warning(
-            "The library does not seem to address this question. "
+            f"The library does not seem to address this question.{never} "
             "The closest passages are listed below for reference, not as answers."
         )
         return

@@ -13,11 +13,13 @@ import random
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from evaluation import metrics
-from index.shingles import words
+from index.shingles import build_quote_index, words
 from retrieval.library import Library
 from retrieval.quotes import verify_quote
 
@@ -133,10 +135,23 @@ def score_cases(library: Library, cases: list[QuoteCase]) -> tuple[QuoteScores, 
     return scores, outcomes
 
 
-def synthetic_library_text(library: Library, copies: int) -> list[str]:
-    """The library's texts repeated with every word made unique per copy, for measuring lookup at scale."""
-    texts = []
-    for copy in range(copies):
+def scaled_library(library: Library, copies: int) -> Library:
+    """The library ``copies`` times over, for timing quote lookup at scale; copy 0 is the library itself.
+
+    In every other copy each word gets the copy's number appended, so the copies
+    are as distinct as other documents would be and share no three-word runs.
+    Sentence vectors are repeated too, so the paraphrase step scans as many.
+    """
+    documents = list(library.stored.documents)
+    for copy in range(1, copies):
         for document in library.stored.documents:
-            texts.append(re.sub(r"\b(\w)(\w*)", lambda m, c=copy: f"{m.group(1)}{m.group(2)}{c}", document.text))
-    return texts
+            text = re.sub(r"\w+", lambda m, c=copy: f"{m.group()}{c}", document.text)
+            documents.append(replace(document, doc_id=f"{document.doc_id}-copy{copy}", text=text))
+    stored = replace(
+        library.stored,
+        documents=tuple(documents),
+        quotes=build_quote_index([d.text for d in documents]),
+        sentence_vectors=np.tile(library.stored.sentence_vectors, (copies, 1)),
+        sentence_spans=np.tile(library.stored.sentence_spans, (copies, 1)),
+    )
+    return Library(stored, library.index_dir, library.embedder)

@@ -32,7 +32,8 @@ def format_answer(answer: Answer) -> str:
     """A person's reading of an answer: sentences with numbered citations, then passages."""
     lines = [f"Q: {answer.question}"]
     if not answer.answerable:
-        lines.append("The library does not seem to address this question. Closest passages, for reference:")
+        never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
+        lines.append(f"The library does not seem to address this question.{never} Closest passages, for reference:")
     for number, sentence in enumerate(answer.sentences if answer.answerable else (), start=1):
         lines.append(f"  [{number}] {sentence.text}")
         lines.append(f"      — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label}")

@@ -74,12 +74,14 @@ class Answer:
     answerable: bool
     sentences: tuple[AnswerSentence, ...]
     hits: tuple[Hit, ...]
+    unknown_names: tuple[str, ...] = ()  # names or years of the question the library never mentions
 
     def to_dict(self) -> dict:
         """The JSON object of ``python -m retrieval ask --json``."""
         return {
             "question": self.question,
             "answerable": self.answerable,
+            "unknown_names": list(self.unknown_names),
             "answer": [s.to_dict() for s in self.sentences],
             "passages": [h.to_dict() for h in self.hits],
         }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -88,13 +87,14 @@ def test_bad_quotes_get_a_clear_message(library, quote, message):
         verify_quote(library, quote)
 
 
-@pytest.mark.skipif(not HANDMADE.exists(), reason="no hand-written paraphrase set")
-def test_handmade_paraphrases_and_fabrications(library):
+def test_paraphrases_and_fabrications_are_never_presented_as_quotations(library):
     scores, outcomes = score_cases(library, handmade_cases(HANDMADE))
-    # never presented as a quotation: a paraphrase or a fabrication is never exact or close
     assert all(verdict not in ("exact", "close") for _, verdict in outcomes)
-    assert scores.accuracy_by_kind["fabricated"] >= 0.8
-    assert scores.accuracy_by_kind["paraphrase"] >= 0.6
+    # A fabricated quote must not be vouched for. Similarity of meaning cannot tell a
+    # paraphrase from a plausible fabrication on the same topic, so the paraphrase
+    # threshold is set high: few paraphrases are recognised (docs/benchmarks.md).
+    assert scores.accuracy_by_kind["fabricated"] >= 0.9
+    assert scores.precision["paraphrase"] >= 0.7
 
 
 def test_cite_command_line_json_and_lookup(bundled_index, tmp_path):
@@ -124,8 +124,9 @@ def test_cite_command_line_json_and_lookup(bundled_index, tmp_path):
     assert missing.returncode == 1 and "no passage has the id" in missing.stderr
 
 
-def test_handmade_set_is_valid_when_present():
-    if not HANDMADE.exists():
-        pytest.skip("no hand-written set")
-    rows = [json.loads(line) for line in Path(HANDMADE).read_text().splitlines() if line.strip()]
+def test_handmade_paraphrases_point_at_real_sentences():
+    rows = [json.loads(line) for line in HANDMADE.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert {row["expected"] for row in rows} == {"paraphrase", "not_found"}
+    for row in rows:
+        if row["expected"] == "paraphrase":
+            assert (PROJECT_ROOT / "corpus" / row["doc"]).read_text(encoding="utf-8").count(row["source"]) == 1

@@ -76,6 +76,17 @@ def test_bad_questions_get_a_clear_message(library, question, message):
         ask(library, question)
 
 
+def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_name(library):
+    answer = ask(library, "What is the state of Russia's relations with Australia?")
+    assert not answer.answerable and answer.unknown_names == ("Australia",)
+    assert "Australia" not in " ".join(p.text for p in library.passages)
+
+
+def test_another_name_for_a_place_the_library_covers_is_still_answered(library):
+    answer = ask(library, "Which country, according to the ministry, pushed Kyiv to abandon negotiations in 2022?")
+    assert answer.answerable  # the transcripts write "Kiev"; the passages match strongly enough
+
+
 def test_unknown_document_and_role_are_named(library):
     with pytest.raises(QueryError, match="unknown document id nope; known: "):
         ask(library, "Syria", doc_ids=["nope"])
