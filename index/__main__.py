@@ -8,6 +8,7 @@ from pathlib import Path
 
 from index import Settings, VerbatimError, build_index
 from index.errors import StoreError
+from index.formats import MAX_DOCUMENT_BYTES
 from index.manage import add_documents, remove_document
 from index.settings import add_location_options
 from index.store import current_build, read_index
@@ -87,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "add":
             files = []
             for path in args.paths:
-                if not path.is_file():
-                    print(f"rejected {path}: not a file", file=sys.stderr)
+                if not path.is_file() or path.stat().st_size > MAX_DOCUMENT_BYTES:
+                    why = "not a file" if not path.is_file() else f"over the {MAX_DOCUMENT_BYTES // 2**20} MiB limit"
+                    print(f"rejected {path}: {why}", file=sys.stderr)
                     status_code = 1
                     continue
                 files.append((path.name, path.read_bytes()))
