@@ -13,8 +13,8 @@ import numpy as np
 from index.errors import VerbatimError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-# Passages are kept well below the model's 256-token input so that the context
-# added for embedding (title, section, question) fits without truncation.
+# Passages are paragraph-sized: long enough to carry a point, short enough that the
+# cited span is precise; well inside the model's 256-token input.
 PASSAGE_TOKEN_BUDGET = 200
 
 ProgressCallback = Callable[[int, int], None]

@@ -47,14 +47,17 @@ def test_second_open_of_an_up_to_date_index_embeds_nothing(bundled_index):
 def test_rebuild_after_one_file_changes_embeds_only_the_new_text(tmp_path):
     corpus = small_corpus(tmp_path / "corpus")
     first = build_index(corpus, tmp_path / "index")
-    assert first.embedded == first.passages + first.sentences
+    stored = read_index(tmp_path / "index")
+    text_of = {d.doc_id: d.text for d in stored.documents}
+    sentences = {text_of[stored.passages[r].doc_id][s:e] for r, s, e in stored.sentence_spans.tolist()}
+    assert first.embedded == len({p.text for p in stored.passages} | sentences)  # identical texts: one embedding
     before = {p.passage_id: p for p in read_index(tmp_path / "index").passages}
 
     (corpus / "museums.md").write_text(
         SECOND + "\nCurator Anna Petrova: Entry is free on Sundays for students and pensioners.\n"
     )
     second = build_index(corpus, tmp_path / "index")
-    assert second.embedded == 2  # one new passage and its one sentence
+    assert second.embedded == 1  # one new passage of one sentence: one new text
     after = {p.passage_id: p for p in read_index(tmp_path / "index").passages}
     assert set(before) < set(after)  # every old id survives: shared citations stay valid
 
