@@ -435,16 +435,14 @@ def library_page() -> None:
         upload_documents(settings)
         return
     manifest = library.stored.manifest
-    counts = {doc_id: 0 for doc_id in library.documents}
-    for passage in library.passages:
-        counts[passage.doc_id] += 1
+    by_document = library.rows_by_document
     rows = [
         {
             "document": d.doc_id,
             "title": d.title,
             "date": d.date,
-            "speakers": ", ".join(sorted({p.speaker for p in library.passages if p.doc_id == d.doc_id and p.speaker})),
-            "passages": counts[d.doc_id],
+            "speakers": ", ".join(sorted({library.passages[r].speaker for r in by_document[d.doc_id]} - {""})),
+            "passages": len(by_document[d.doc_id]),
             "indexed": manifest.get("indexed", {}).get(d.doc_id, {}).get("at", ""),
         }
         for d in library.documents.values()

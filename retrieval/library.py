@@ -83,12 +83,20 @@ class Library:
         return self.passages[row]
 
     @cached_property
+    def rows_by_document(self) -> dict[str, list[int]]:
+        """Index rows of each document's passages, in reading order."""
+        rows: dict[str, list[int]] = {doc_id: [] for doc_id in self.documents}
+        for row, passage in enumerate(self.passages):
+            rows[passage.doc_id].append(row)
+        return rows
+
+    @cached_property
     def passage_starts(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Per document: the start offsets of its passages (sorted) and their index rows."""
         result = {}
-        for doc_id in self.documents:
-            rows = np.array([r for r, p in enumerate(self.passages) if p.doc_id == doc_id], dtype=np.int64)
-            starts = np.array([self.passages[r].start for r in rows], dtype=np.int64)
+        for doc_id, doc_rows in self.rows_by_document.items():
+            rows = np.array(doc_rows, dtype=np.int64)
+            starts = np.array([self.passages[r].start for r in doc_rows], dtype=np.int64)
             order = np.argsort(starts)
             result[doc_id] = (starts[order], rows[order])
         return result

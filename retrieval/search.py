@@ -46,9 +46,13 @@ def allowed_rows(library: Library, doc_ids: Sequence[str] | None, role: str) -> 
             raise QueryError(f"unknown document id {', '.join(unknown)}; known: {', '.join(library.documents)}")
     if not doc_ids and role == "all":
         return None
-    wanted = set(doc_ids or library.documents)
-    rows = [row for row, p in enumerate(library.passages) if p.doc_id in wanted and (role == "all" or p.role == role)]
-    return np.array(rows, dtype=np.int64)
+    rows = [
+        row
+        for doc_id in dict.fromkeys(doc_ids or library.documents)
+        for row in library.rows_by_document[doc_id]
+        if role == "all" or library.passages[row].role == role
+    ]
+    return np.array(sorted(rows), dtype=np.int64)
 
 
 def _dense_candidates(library: Library, vector: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
