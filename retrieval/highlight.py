@@ -5,12 +5,21 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+# Streamlit passes this HTML through a Markdown parser first: "$...$" would become
+# LaTeX and "*", "_", "`", "[", "~" formatting, changing the words shown. As character
+# references these characters are displayed literally.
+_MARKDOWN_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "$*_`[]~#\\|"})
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False).translate(_MARKDOWN_ACTIVE)
+
 
 def highlighted_html(text: str, offset: int, spans: Sequence[tuple[int, int]], numbers: Sequence[int] = ()) -> str:
     """``text`` (which starts at ``offset`` in its document) as escaped HTML with ``spans`` in <mark>.
 
     Every character of the text is escaped, so document content can never
-    become markup. ``numbers[i]``, when given, is shown after span ``i`` as its
+    become markup, HTML or Markdown. ``numbers[i]``, when given, is shown after span ``i`` as its
     citation number. Spans outside the text are ignored; overlapping ones merge.
     """
     pieces, cursor = [], 0
@@ -23,14 +32,14 @@ def highlighted_html(text: str, offset: int, spans: Sequence[tuple[int, int]], n
         start = max(start, cursor)
         if start >= end:
             continue
-        pieces.append(html.escape(text[cursor:start]))
+        pieces.append(_escape(text[cursor:start]))
         note = f"<sup>[{number}]</sup>" if number is not None else ""
-        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>{note}")
+        pieces.append(f"<mark>{_escape(text[start:end])}</mark>{note}")
         cursor = end
-    pieces.append(html.escape(text[cursor:]))
+    pieces.append(_escape(text[cursor:]))
     return "".join(pieces).replace("\n", "<br>")
 
 
 def escaped(text: str) -> str:
-    """Plain text made safe to place inside HTML."""
-    return html.escape(text).replace("\n", "<br>")
+    """Plain text made safe to place inside the HTML the app renders: no markup, no Markdown."""
+    return _escape(text).replace("\n", "<br>")

@@ -142,7 +142,10 @@ def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):
     write_transcript(tmp_path / "corpus", "ferry.txt", "Answer: The night ferry was cancelled for the winter season.\n")
     build_index(tmp_path / "corpus", tmp_path / "index")
     upload = tmp_path / "bridge.pdf"
-    upload.write_bytes(make_pdf(["Answer: The new river bridge opens to traffic in May, after the load tests."]))
+    cost = "It cost $200 million, not the $300 million *first* planned_ [sic]."
+    upload.write_bytes(
+        make_pdf([f"Answer: The new river bridge opens to traffic in May, after the load tests. {cost}"])
+    )
     with running_app(VERBATIM_CORPUS=str(tmp_path / "corpus"), VERBATIM_INDEX=str(tmp_path / "index")) as url:
         page.goto(f"{url}/library")
         page.locator("input[type=file]").wait_for(state="attached", timeout=90_000)
@@ -155,3 +158,8 @@ def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):
         answer = page.locator(".answer-sentence").first
         answer.wait_for(timeout=60_000)
         assert "opens to traffic in May" in answer.inner_text() and "p. 1" in answer.inner_text()
+        # the context view shows the source's words, not Markdown (no LaTeX between the $, no italics)
+        page.locator("summary").filter(has_text="Context").first.click()
+        context = page.get_by_text("It cost").last
+        context.wait_for(timeout=30_000)
+        assert cost in context.inner_text()

@@ -116,3 +116,11 @@ def test_highlighting_escapes_document_text_and_marks_spans():
     html = highlighted_html(text, offset=100, spans=[(100 + text.index("Then"), 100 + len(text))], numbers=[2])
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark>Then &lt;b&gt;this&lt;/b&gt; part.</mark><sup>[2]</sup>" in html
+
+
+def test_highlighting_leaves_nothing_for_markdown_to_interpret():
+    html = highlighted_html("From $200 to $300, *not* bold_ [x](y) `code`", offset=0, spans=[])
+    assert not set("$*_`[") & set(
+        html.replace("&#36;", "").replace("&#42;", "").replace("&#95;", "").replace("&#96;", "").replace("&#91;", "")
+    )
+    assert html.startswith("From &#36;200 to &#36;300, &#42;not&#42; bold&#95;")
