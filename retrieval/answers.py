@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -96,34 +97,23 @@ def ask(
     role: str = "all",
     mode: str = "hybrid",
     sentences: int = 3,
+    vector: np.ndarray | None = None,
 ) -> Answer:
     """Answer one question from the library: sentences with citations, ranked passages, answerability.
 
+    ``vector``, the question's embedding when the caller already has it, lets several
+    searches for one question (a comparison's columns) embed it once.
     Raises QueryError for an empty or overlong question or an unknown filter.
     """
     question = check_question(question)
-    vector = library.embedder.encode_query(question)
-    return answer_with_vector(library, question, vector, k, doc_ids, role, mode, sentences)
-
-
-def answer_with_vector(
-    library: Library,
-    question: str,
-    vector: np.ndarray,
-    k: int = 10,
-    doc_ids: Sequence[str] | None = None,
-    role: str = "all",
-    mode: str = "hybrid",
-    sentences: int = 3,
-) -> Answer:
-    """:func:`ask` for a question already checked and embedded, so several searches share one embedding."""
+    if vector is None:
+        vector = library.embedder.encode_query(question)
     hits = rank(library, question, vector, k=k, doc_ids=doc_ids, role=role, mode=mode)
     found = answer_sentences(
         library, hits, vector, sentences, "question" if role == "question" else "answer", expected_fact(question)
     )
     highlighted = [
-        Hit(**{**h.__dict__, "highlights": tuple((s.start, s.end) for s in found if s.passage == h.passage)})
-        for h in hits
+        replace(h, highlights=tuple((s.start, s.end) for s in found if s.passage == h.passage)) for h in hits
     ]
     best = max((h.dense for h in hits), default=0.0)
     missing = unknown_names(library, question)

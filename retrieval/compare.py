@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from retrieval.answers import answer_with_vector
+from retrieval.answers import ask
 from retrieval.facts import Fact, agree, extract_facts, same_subject
 from retrieval.library import Library
 from retrieval.records import Answer, AnswerSentence
-from retrieval.search import check_question
+from retrieval.search import allowed_rows, check_question
 
 # Facts are read from each document's best answer sentence only: what the document
 # answers, not everything its passages mention. Over 58 questions, reading two
@@ -146,13 +146,10 @@ def compare(library: Library, question: str, doc_ids: Sequence[str] | None = Non
     """
     question = check_question(question)
     vector = library.embedder.encode_query(question)
-    chosen = list(doc_ids) if doc_ids else list(library.documents)
+    chosen = list(dict.fromkeys(doc_ids or library.documents))
+    allowed_rows(library, chosen, "all")  # a QueryError naming any unknown document id
     columns = tuple(
-        Column(
-            doc_id,
-            library.documents.get(doc_id).title if doc_id in library.documents else doc_id,
-            answer_with_vector(library, question, vector, k=k, doc_ids=[doc_id]),
-        )
+        Column(doc_id, library.documents[doc_id].title, ask(library, question, k=k, doc_ids=[doc_id], vector=vector))
         for doc_id in chosen
     )
     return Comparison(question, columns, tuple(contrasts(columns)))
