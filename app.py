@@ -17,7 +17,7 @@ from index.errors import StoreError
 from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
 from index.manage import add_documents, remove_document, set_metadata
 from index.records import Passage
-from retrieval import Answer, Hit, Library, StaleIndexError, ask
+from retrieval import Answer, AnswerSentence, Hit, Library, StaleIndexError, ask
 from retrieval.citations import as_markdown, as_plain, as_quotation, citation_link
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import escaped, highlighted_html
@@ -127,6 +127,15 @@ def cite_link(passage: Passage, start: int | None = None, end: int | None = None
     return f'<a class="citation" href="{href}" target="_self">{escaped(passage.label)}</a>'
 
 
+def answer_sentence_html(number: int, sentence: AnswerSentence, after: str = "") -> str:
+    """A numbered answer sentence in quotation marks, its speaker and its citation link, then ``after``."""
+    return (
+        f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
+        f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
+        f"{cite_link(sentence.passage, sentence.start, sentence.end)} {after}</small></p>"
+    )
+
+
 def anchor(hit: Hit) -> str:
     """The HTML id of a passage's card, for links from answer sentences."""
     return "passage-" + hit.passage.passage_id.rsplit(":", 1)[-1]
@@ -146,13 +155,8 @@ def show_answer(answer: Answer) -> None:
         st.info("No answer sentences among the passages found; see the passages below.")
     for number, sentence in enumerate(answer.sentences, start=1):
         hit = next(h for h in answer.hits if h.passage == sentence.passage)
-        st.markdown(
-            f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
-            f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
-            f"{cite_link(sentence.passage, sentence.start, sentence.end)} "
-            f'<a href="#{anchor(hit)}">(passage below)</a></small></p>',
-            unsafe_allow_html=True,
-        )
+        below = f'<a href="#{anchor(hit)}">(passage below)</a>'
+        st.markdown(answer_sentence_html(number, sentence, below), unsafe_allow_html=True)
 
 
 def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
@@ -234,12 +238,7 @@ def show_column(column: Column) -> None:
         st.info("This document does not address the question.")
         return
     for number, sentence in enumerate(column.answer.sentences, start=1):
-        st.markdown(
-            f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
-            f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
-            f"{cite_link(sentence.passage, sentence.start, sentence.end)}</small></p>",
-            unsafe_allow_html=True,
-        )
+        st.markdown(answer_sentence_html(number, sentence), unsafe_allow_html=True)
     for hit in column.answer.hits:
         with st.expander(hit.passage.label):
             marked = highlighted_html(hit.passage.text, hit.passage.start, hit.highlights)
