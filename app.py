@@ -33,7 +33,8 @@ that answer it and marks the sentences that answer best.
   The words shown are exactly the source's words at that place.
 - **Speaker and role**: *answer* passages are the official's own words (answers and
   opening remarks); *question* passages are the questioner's. Only answers are
-  offered as answer sentences, unless you search questions only.
+  offered as answer sentences, unless you search questions only. A question is
+  never listed above the best answer it got.
 - **Context** under a passage opens the passages before and after it, and for an
   answer the question it replies to.
 - When nothing in the library addresses the question, Verbatim says so and lists

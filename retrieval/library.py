@@ -16,6 +16,14 @@ from index.records import Document, Passage
 from retrieval.errors import QueryError, StaleIndexError
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One question and the answers to it, as index rows."""
+
+    questions: tuple[int, ...]
+    answers: tuple[int, ...]
+
+
 @dataclass
 class Library:
     """A loaded index. Shared between users of the app, so nothing here mutates after opening."""
@@ -99,6 +107,22 @@ class Library:
             starts = np.array([self.passages[r].start for r in doc_rows], dtype=np.int64)
             order = np.argsort(starts)
             result[doc_id] = (starts[order], rows[order])
+        return result
+
+    @cached_property
+    def exchange_of(self) -> dict[int, Exchange]:
+        """The question-and-answer exchange of each row that belongs to one; opening remarks belong to none."""
+        answers: dict[tuple[str, int], list[int]] = {}
+        for row, passage in enumerate(self.passages):
+            if passage.question_start is not None:
+                answers.setdefault((passage.doc_id, passage.question_start), []).append(row)
+        result = {}
+        for (doc_id, question_start), answer_rows in answers.items():
+            starts, rows = self.passage_starts[doc_id]
+            question_end = self.passages[answer_rows[0]].question_end
+            lo, hi = np.searchsorted(starts, [question_start, question_end])
+            exchange = Exchange(tuple(int(r) for r in rows[lo:hi]), tuple(answer_rows))
+            result.update(dict.fromkeys(exchange.questions + exchange.answers, exchange))
         return result
 
     def passage_at(self, doc_id: str, offset: int) -> Passage | None:

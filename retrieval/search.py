@@ -69,6 +69,30 @@ def lexical_scores(library: Library, question: str) -> np.ndarray:
     return np.asarray(library.stored.bm25[columns].sum(axis=0)).ravel()
 
 
+def _with_exchanges(library: Library, candidates: np.ndarray) -> np.ndarray:
+    """The candidates plus every passage of each exchange (question and answers) they belong to."""
+    exchanges = {library.exchange_of[row] for row in candidates.tolist() if row in library.exchange_of}
+    partners = [row for exchange in exchanges for row in exchange.questions + exchange.answers]
+    return np.unique(np.concatenate([candidates, np.array(partners, dtype=np.int64)]))
+
+
+def questions_after_answers(library: Library, candidates: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Scores in which no question scores above the best answer it got.
+
+    A questioner's words restate what the user asks without answering it; they
+    point to the answer, which is what the user came for, so the answer comes
+    first and the question right behind it. ``candidates`` must hold every
+    passage of each exchange they touch (see ``_with_exchanges``).
+    """
+    position = {row: i for i, row in enumerate(candidates.tolist())}
+    capped = score.astype(np.float64)
+    for exchange in {library.exchange_of[row] for row in position if row in library.exchange_of}:
+        best_answer = max(score[position[row]] for row in exchange.answers)
+        for row in exchange.questions:
+            capped[position[row]] = min(capped[position[row]], best_answer)
+    return capped
+
+
 def rank(
     library: Library,
     question: str,
@@ -97,12 +121,19 @@ def rank(
     lexical_rows = lexical_pool[np.argsort(-lexical_all[lexical_pool], kind="stable")[:depth]]
     lexical_rows = lexical_rows[lexical_all[lexical_rows] > 0]
     candidates = np.unique(np.concatenate([dense_rows, lexical_rows]))
+    if role != "question":
+        candidates = _with_exchanges(library, candidates)
     dense = library.stored.passage_vectors[candidates] @ vector
     lexical = lexical_all[candidates]
     score = {"dense": dense, "bm25": lexical, "hybrid": convex(dense, lexical), "rrf": reciprocal_rank(dense, lexical)}[
         mode
     ]
-    order = np.lexsort((candidates, -score))[:k]  # ties broken by reading order
+    if role != "question":
+        score = questions_after_answers(library, candidates, score)
+    is_question = np.array([library.passages[row].role == "question" for row in candidates.tolist()])
+    shown = np.ones(len(candidates), dtype=bool) if rows is None else np.isin(candidates, rows)
+    # Best first; on a tie an answer before a question, then reading order.
+    order = [i for i in np.lexsort((candidates, is_question, -score)) if shown[i]][:k]
     return [
         Hit(
             passage=library.passages[candidates[i]],
