@@ -11,7 +11,7 @@ from pathlib import Path
 from evaluation import metrics
 from evaluation.datasets import BeirDataset, DatasetError, GoldQuestion
 from index.build import Progress, build_from_scan
-from index.corpus import CorpusScan, DocumentSettings, LoadedDocument
+from index.corpus import PROJECT_ROOT, CorpusScan, DocumentSettings, LoadedDocument
 from index.records import Document
 from retrieval import Library, ask
 
@@ -34,6 +34,11 @@ class ModeResult:
             "p50_ms": metrics.percentile(self.latencies_ms, 0.5),
             "p95_ms": metrics.percentile(self.latencies_ms, 0.95),
         }
+
+
+def _warm_up(library: Library) -> None:
+    """One untimed question, so the model and the library's lookup tables are loaded before timing."""
+    ask(library, "warm up", sentences=1)
 
 
 def beir_library(dataset: BeirDataset, cache_root: Path, model: str, progress: Progress | None = None) -> Library:
@@ -60,7 +65,7 @@ def beir_library(dataset: BeirDataset, cache_root: Path, model: str, progress: P
 
 def evaluate_beir(library: Library, dataset: BeirDataset, modes: Sequence[str], depth: int = 100) -> list[ModeResult]:
     """nDCG@10, Recall@100 and MRR@10 of each mode, documents ranked by their best passage."""
-    _ = library.embedder.model  # load before timing, so latencies are those of a warm app
+    _warm_up(library)
     results = []
     for mode in modes:
         result = ModeResult(mode)
@@ -105,18 +110,28 @@ def _grades(items: Sequence[tuple[str, int, int]], golds: list[tuple[str, int, i
     ]
 
 
+def _source_text(document: Document) -> str:
+    path = Path(document.source)
+    return (path if path.is_absolute() else PROJECT_ROOT / path).read_bytes().decode("utf-8")
+
+
 def evaluate_gold(library: Library, questions: Sequence[GoldQuestion], modes: Sequence[str]) -> list[ModeResult]:
     """R@1, R@5, MRR@10 of passages and answer-sentence@1/@3 on answerable questions; answerability on all.
 
     A passage or sentence counts when its span overlaps a gold quote's span.
+    "spans exact" is the share of answers whose every passage and sentence is,
+    character for character, the source file's text at the cited span (read from
+    the file itself, not from the index).
     """
+    sources = {doc_id: _source_text(document) for doc_id, document in library.documents.items()}
     answerable = [(q, gold_spans(library, q)) for q in questions if q.gold]
     unanswerable = [q for q in questions if not q.gold]
-    _ = library.embedder.model  # load before timing, so latencies are those of a warm app
+    _warm_up(library)
     results = []
     for mode in modes:
         result = ModeResult(mode)
-        sums = dict.fromkeys(["R@1", "R@5", "MRR@10", "answer-sentence@1", "answer-sentence@3", "answered"], 0.0)
+        names = ["R@1", "R@5", "MRR@10", "answer-sentence@1", "answer-sentence@3", "answered", "spans exact"]
+        sums = dict.fromkeys(names, 0.0)
         for question, golds in answerable:
             began = time.perf_counter()
             answer = ask(library, question.question, k=10, mode=mode)
@@ -130,6 +145,9 @@ def evaluate_gold(library: Library, questions: Sequence[GoldQuestion], modes: Se
             sums["answer-sentence@1"] += metrics.hit(sentences, 1)
             sums["answer-sentence@3"] += metrics.hit(sentences, 3)
             sums["answered"] += answer.answerable
+            cited = [(h.passage.doc_id, h.passage.start, h.passage.end, h.passage.text) for h in answer.hits]
+            cited += [(s.passage.doc_id, s.start, s.end, s.text) for s in answer.sentences]
+            sums["spans exact"] += all(sources[doc][start:end] == text for doc, start, end, text in cited)
         result.metrics = {name: total / len(answerable) for name, total in sums.items()} if answerable else {}
         by_topic: dict[str, list[bool]] = {}
         for question in unanswerable:

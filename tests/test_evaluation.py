@@ -111,5 +111,5 @@ def test_gold_quote_evaluation_on_the_bundled_library(library, tmp_path):
     )
     hybrid = evaluate_gold(library, questions + load_gold_questions(extra), ["hybrid"])[0]
     assert hybrid.metrics["R@5"] >= 0.9 and hybrid.metrics["answer-sentence@3"] >= 0.75
-    assert hybrid.metrics["recognised unanswerable"] == 1.0
+    assert hybrid.metrics["recognised unanswerable"] == 1.0 and hybrid.metrics["spans exact"] == 1.0
     assert len(hybrid.run) == len(questions) + 2
