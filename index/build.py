@@ -92,6 +92,7 @@ def _previous_vectors(index_dir: Path, model_name: str) -> dict[str, np.ndarray]
         return {}
     cache = dict(zip(previous.passage_hashes, previous.passage_vectors, strict=True))
     cache.update(zip(previous.sentence_hashes, previous.sentence_vectors, strict=True))
+    cache.update(zip(previous.context_hashes, previous.context_vectors, strict=True))
     return cache
 
 
@@ -107,6 +108,21 @@ def _embed_with_cache(
         cache.update(zip((hashes[i] for i in missing), new, strict=True))
     vectors = np.stack([cache[h] for h in hashes]) if hashes else np.zeros((0, embedder.dimension), np.float32)
     return vectors.astype(np.float32), hashes, len(missing)
+
+
+def _sentences_in_context(
+    spans: list[tuple[int, int, int]], passages: list[Passage], by_id: dict[str, Document]
+) -> list[str]:
+    """Each sentence with the sentence before it in its passage; alone when it opens the passage.
+
+    An answer often leans on the sentence before ("This document had been in
+    development for three years"); read alone, it has lost what it is about.
+    """
+    texts = []
+    for i, (row, start, end) in enumerate(spans):
+        opens_passage = i == 0 or spans[i - 1][0] != row
+        texts.append(by_id[passages[row].doc_id].text[start if opens_passage else spans[i - 1][1] : end])
+    return texts
 
 
 def build_index(
@@ -191,10 +207,13 @@ def _build_locked(
     sentence_vectors, sentence_hashes, new_sentences = _embed_with_cache(
         [by_id[passages[row].doc_id].text[s:e] for row, s, e in spans], embedder, cache, "sentences", progress
     )
+    context_vectors, context_hashes, new_contexts = _embed_with_cache(
+        _sentences_in_context(spans, passages, by_id), embedder, cache, "sentences in context", progress
+    )
     faiss_index = faiss.IndexFlatIP(embedder.dimension)
     faiss_index.add(passage_vectors)
     vocabulary, bm25 = bm25_matrix([p.text for p in passages])
-    embedded = new_passages + new_sentences
+    embedded = new_passages + new_sentences + new_contexts
     stored = store.StoredIndex(
         manifest={
             "model": model_name,
@@ -219,6 +238,8 @@ def _build_locked(
         sentence_spans=np.array(spans, dtype=np.int64).reshape(-1, 3),
         sentence_vectors=sentence_vectors,
         sentence_hashes=tuple(sentence_hashes),
+        context_vectors=context_vectors,
+        context_hashes=tuple(context_hashes),
         vocabulary=tuple(vocabulary),
         bm25=bm25,
         faiss_index=faiss_index,
@@ -227,7 +248,7 @@ def _build_locked(
     if progress:
         progress("saving", 0, 1)
     store.write_index(index_dir, stored)
-    total = len(passages) + len(spans)
+    total = len(passages) + 2 * len(spans)
     return BuildReport(
         False,
         len(documents),

@@ -8,8 +8,9 @@ Layout of a data directory::
         documents.json      documents with their full text (the text spans point into)
         passages.json       passage records, in FAISS row order
         passage_vectors.npy, sentence_vectors.npy, sentence_spans.npy, bm25_*.npy
+        context_vectors.npy each sentence read after the one before it in its passage
         quote_*.npy         the quote index: word spans and three-word-run hashes
-        passage_hashes.json, sentence_hashes.json   content hashes, for the embedding cache
+        *_hashes.json       content hashes of passages, sentences, contexts: the embedding cache
         vocabulary.json     BM25 terms, the rows of the BM25 matrix
         passages.faiss      inner-product FAISS index over the unit passage vectors
 
@@ -36,7 +37,7 @@ from index.errors import IndexFormatError, IndexMissingError
 from index.records import Document, Passage
 from index.shingles import QuoteIndex
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT_FILE = "CURRENT"
 QUOTE_PARTS = ("token_spans", "token_docs", "shingle_hashes", "shingle_tokens")
 BUILDS_DIR = "builds"
@@ -54,6 +55,10 @@ class StoredIndex:
     sentence_spans: np.ndarray  # int64 (sentences, 3): passage row, start, end
     sentence_vectors: np.ndarray  # float32 (sentences, dimension), unit rows
     sentence_hashes: tuple[str, ...]
+    # float32 (sentences, dimension), unit rows: each sentence embedded together with
+    # the sentence before it in its passage, or alone when it opens the passage
+    context_vectors: np.ndarray
+    context_hashes: tuple[str, ...]
     vocabulary: tuple[str, ...]
     bm25: sparse.csr_matrix  # (terms, passages)
     faiss_index: faiss.Index
@@ -99,6 +104,7 @@ def write_index(data_dir: Path, stored: StoredIndex) -> Path:
     np.save(staging / "passage_vectors.npy", stored.passage_vectors, allow_pickle=False)
     np.save(staging / "sentence_vectors.npy", stored.sentence_vectors, allow_pickle=False)
     np.save(staging / "sentence_spans.npy", stored.sentence_spans, allow_pickle=False)
+    np.save(staging / "context_vectors.npy", stored.context_vectors, allow_pickle=False)
     for part in ("data", "indices", "indptr"):
         np.save(staging / f"bm25_{part}.npy", getattr(stored.bm25, part), allow_pickle=False)
     for part in QUOTE_PARTS:
@@ -107,6 +113,7 @@ def write_index(data_dir: Path, stored: StoredIndex) -> Path:
     _write_json(staging / "passages.json", [p.to_dict() for p in stored.passages])
     _write_json(staging / "passage_hashes.json", list(stored.passage_hashes))
     _write_json(staging / "sentence_hashes.json", list(stored.sentence_hashes))
+    _write_json(staging / "context_hashes.json", list(stored.context_hashes))
     _write_json(staging / "vocabulary.json", list(stored.vocabulary))
     faiss.write_index(stored.faiss_index, str(staging / "passages.faiss"))
     manifest = dict(stored.manifest, format_version=FORMAT_VERSION)
@@ -185,6 +192,8 @@ def read_index(data_dir: Path) -> StoredIndex:
         sentence_spans=load_array("sentence_spans.npy"),
         sentence_vectors=load_array("sentence_vectors.npy"),
         sentence_hashes=tuple(load_json("sentence_hashes.json")),
+        context_vectors=load_array("context_vectors.npy"),
+        context_hashes=tuple(load_json("context_hashes.json")),
         vocabulary=vocabulary,
         bm25=bm25,
         faiss_index=faiss.read_index(str(build / "passages.faiss")),

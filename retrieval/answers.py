@@ -10,7 +10,6 @@ import numpy as np
 
 from index.lexical import analyse
 from retrieval.facts import extract_facts
-from retrieval.fusion import DENSE_WEIGHT
 from retrieval.library import Library
 from retrieval.records import Answer, AnswerSentence, Hit
 from retrieval.search import check_question, rank
@@ -53,35 +52,17 @@ def unknown_names(library: Library, question: str) -> tuple[str, ...]:
     )
 
 
-def term_coverage(library: Library, question: str, text: str) -> float:
-    """Share of the question's terms, weighted by rarity (idf), that ``text`` contains: 0 to 1."""
-    weights = {term: library.idf[term] for term in analyse(question) if term in library.idf}
-    total = sum(weights.values())
-    if not total:
-        return 0.0
-    present = set(analyse(text))
-    return sum(weight for term, weight in weights.items() if term in present) / total
-
-
 def answer_sentences(
-    library: Library,
-    hits: Sequence[Hit],
-    question: str,
-    vector: np.ndarray,
-    count: int,
-    role: str = "answer",
+    library: Library, hits: Sequence[Hit], vector: np.ndarray, count: int, role: str = "answer", expects: str = ""
 ) -> list[AnswerSentence]:
     """The ``count`` sentences of the best hits with the given role that best answer the question.
 
-    A sentence scores by its similarity to the question, the share of the
-    question's rarer terms it contains (the same 0.8/0.2 split as passage fusion:
-    similarity alone misses the exact name or figure asked about) and its
-    passage's score. When the question asks for a date or a figure, sentences
-    stating one score higher. A questioner's words restate the question; they are
-    never offered as its answer unless questions are what was asked for
-    (``role="question"``).
+    A sentence scores by its similarity to the question, read alone and read
+    after the sentence before it, and by its passage's score. With ``expects``
+    ("date" or "figure"), sentences stating such a fact score higher. A
+    questioner's words restate the question; they are never offered as its
+    answer unless questions are what was asked for (``role="question"``).
     """
-    expects = expected_fact(question)
     sources = [h for h in hits if h.passage.role == role][:SENTENCE_SOURCES]
     if not sources:
         return []
@@ -89,13 +70,14 @@ def answer_sentences(
     scored = []
     for hit in sources:
         rows = library.sentence_rows[library.row_of[hit.passage.passage_id]]
-        similarity = library.stored.sentence_vectors[rows] @ vector
+        # Similarity of the sentence alone and read after the one before it: an
+        # answer that leans on that sentence ("This document...") is found by the second.
+        stored = library.stored
+        similarity = (stored.sentence_vectors[rows] @ vector + stored.context_vectors[rows] @ vector) / 2
         for sentence_row, sim in zip(rows, similarity, strict=True):
             _, start, end = (int(x) for x in library.stored.sentence_spans[sentence_row])
-            text = hit.document.text[start:end]
-            own = DENSE_WEIGHT * float(sim) + (1 - DENSE_WEIGHT) * term_coverage(library, question, text)
-            score = (1 - PASSAGE_SHARE) * own + PASSAGE_SHARE * hit.score / best
-            if expects and any(f.kind == expects for f in extract_facts(text)):
+            score = (1 - PASSAGE_SHARE) * float(sim) + PASSAGE_SHARE * hit.score / best
+            if expects and any(f.kind == expects for f in extract_facts(hit.document.text[start:end])):
                 score += ANSWER_TYPE_BONUS
             scored.append((score, start, end, hit))
     scored.sort(key=lambda item: -item[0])
@@ -132,7 +114,9 @@ def ask(
     if vector is None:
         vector = library.embedder.encode_query(question)
     hits = rank(library, question, vector, k=k, doc_ids=doc_ids, role=role, mode=mode)
-    found = answer_sentences(library, hits, question, vector, sentences, "question" if role == "question" else "answer")
+    found = answer_sentences(
+        library, hits, vector, sentences, "question" if role == "question" else "answer", expected_fact(question)
+    )
     highlighted = [
         replace(h, highlights=tuple((s.start, s.end) for s in found if s.passage == h.passage)) for h in hits
     ]

@@ -79,13 +79,6 @@ class Library:
         return {term: row for row, term in enumerate(self.stored.vocabulary)}
 
     @cached_property
-    def idf(self) -> dict[str, float]:
-        """Inverse document frequency of each BM25 term over the passages, as BM25 weighs it."""
-        frequency = np.diff(self.stored.bm25.indptr)
-        weights = np.log1p((len(self.passages) - frequency + 0.5) / (frequency + 0.5))
-        return dict(zip(self.stored.vocabulary, weights.tolist(), strict=True))
-
-    @cached_property
     def label_index(self) -> dict[str, int]:
         """Index row of each citation label, for looking a citation up by hand."""
         return {p.label: row for row, p in enumerate(self.passages)}

@@ -66,7 +66,7 @@ def test_index_files_are_plain_data_with_a_manifest(tmp_path):
     build_index(small_corpus(tmp_path / "corpus"), tmp_path / "index")
     build = current_build(tmp_path / "index")
     manifest = json.loads((build / "manifest.json").read_text())
-    assert manifest["format_version"] == 2 and manifest["model"] == "all-MiniLM-L6-v2"
+    assert manifest["format_version"] == 3 and manifest["model"] == "all-MiniLM-L6-v2"
     assert manifest["dimension"] == 384 and len(manifest["corpus_fingerprint"]) == 64
     assert not list(build.glob("*.pkl")) and not list(build.glob("*.pickle"))
     for npy in build.glob("*.npy"):

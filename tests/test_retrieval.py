@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from retrieval import QueryError, ask
-from retrieval.answers import term_coverage
 from retrieval.fusion import convex, normalise, reciprocal_rank
 from retrieval.highlight import highlighted_html
 from tests.conftest import gold_span, seed_questions
@@ -71,17 +70,10 @@ def test_the_journalists_question_follows_the_answer_it_restates(library):
     assert "Q24 question" in only_questions[0].passage.label
 
 
-def test_the_answer_sentence_is_the_one_naming_what_was_asked_about(library):
-    """Two sentences equally similar in meaning; the one naming the Kurdish region is the answer."""
-    answer = ask(library, "Should outside powers have a say on autonomy for the Kurdish-populated areas of Syria?")
-    assert "purely internal matter for the Syrian Arab Republic" in answer.sentences[0].text
-
-
-def test_term_coverage_weighs_rare_terms_more(library):
-    question = "Kurdish region of Russia"
-    assert term_coverage(library, question, "the Kurdish region and Russia") == pytest.approx(1.0)
-    assert term_coverage(library, question, "nothing in common") == 0.0
-    assert term_coverage(library, question, "the Kurdish people") > term_coverage(library, question, "Russia says")
+def test_a_sentence_that_leans_on_the_one_before_can_be_the_answer(library):
+    """Read alone, "This includes the functioning of our military bases..." does not say it is about Syria."""
+    answer = ask(library, "What extra function could Russia's installations in Syria take on for the time being?")
+    assert answer.sentences[0].text.startswith("This includes the functioning of our military bases")
 
 
 def test_filters_limit_documents_and_roles_and_still_fill_k(library):
