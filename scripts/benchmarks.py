@@ -79,7 +79,8 @@ def timings(settings: Settings) -> list[str]:
     return [
         "| step | seconds |",
         "|---|---|",
-        f"| cold build: {report.passages} passages + {report.sentences} sentences embedded | {cold:.1f} |",
+        f"| cold build: {report.passages} passages, {report.sentences} sentences alone and in context; "
+        f"{report.embedded} texts embedded | {cold:.1f} |",
         f"| up-to-date check, nothing embedded ({again.embedded} texts) | {check:.2f} |",
         f"| open the index (load and verify every file) | {opened:.2f} |",
         f"| `python -m retrieval ask` in a new process: imports, model load, first answer | {first_answer:.1f} |",
