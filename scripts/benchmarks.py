@@ -28,7 +28,12 @@ from retrieval import MODES, Library  # noqa: E402
 
 GOLD_SETS = [
     name
-    for name in ("eval/seed-qa-dev.jsonl", "eval/verbatim-qa.jsonl", "eval/unanswerable.jsonl")
+    for name in (
+        "eval/seed-qa-dev.jsonl",
+        "eval/verbatim-qa.jsonl",
+        "eval/unanswerable.jsonl",
+        "eval/heldout-qa.jsonl",
+    )
     if (PROJECT_ROOT / name).exists()
 ]
 
