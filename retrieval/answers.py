@@ -67,15 +67,15 @@ def answer_sentences(
     if not sources:
         return []
     best = max(h.score for h in sources) or 1.0
+    stored = library.stored
     scored = []
     for hit in sources:
         rows = library.sentence_rows[library.row_of[hit.passage.passage_id]]
         # Similarity of the sentence alone and read after the one before it: an
         # answer that leans on that sentence ("This document...") is found by the second.
-        stored = library.stored
         similarity = (stored.sentence_vectors[rows] @ vector + stored.context_vectors[rows] @ vector) / 2
         for sentence_row, sim in zip(rows, similarity, strict=True):
-            _, start, end = (int(x) for x in library.stored.sentence_spans[sentence_row])
+            _, start, end = (int(x) for x in stored.sentence_spans[sentence_row])
             score = (1 - PASSAGE_SHARE) * float(sim) + PASSAGE_SHARE * hit.score / best
             if expects and any(f.kind == expects for f in extract_facts(hit.document.text[start:end])):
                 score += ANSWER_TYPE_BONUS
