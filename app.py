@@ -38,7 +38,10 @@ that answer it and marks the sentences that answer best.
 - **Context** under a passage opens the passages before and after it, and for an
   answer the question it replies to.
 - When nothing in the library addresses the question, Verbatim says so and lists
-  the closest passages for reference only.
+  the closest passages for reference only. It judges this by how well the passages
+  match and whether they name what you asked about, so a question on a neighbouring
+  subject, or one asking for a detail a passage leaves out, can still be answered
+  with the closest passages: read the cited words before relying on them.
 
 Filters in the sidebar limit the search to some documents or to one role.
 Each citation is a link to the **Cite** page, which shows the passage in its

@@ -109,6 +109,13 @@ def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_n
     assert "Australia" not in " ".join(p.text for p in library.passages)
 
 
+def test_a_year_the_library_never_mentions_is_flagged_however_close_the_passages(library):
+    answer = ask(library, "How many delegations came to the BRICS summit in Kazan in 2019?")
+    assert not answer.answerable and answer.unknown_names == ("2019",)
+    assert max(h.dense for h in answer.hits) >= 0.6  # without the year this is a question the library answers
+    assert ask(library, "How many delegations came to the BRICS summit in Kazan?").answerable
+
+
 def test_another_name_for_a_place_the_library_covers_is_still_answered(library):
     answer = ask(library, "Which country, according to the ministry, pushed Kyiv to abandon negotiations in 2022?")
     assert answer.answerable  # the transcripts write "Kiev"; the passages match strongly enough
