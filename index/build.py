@@ -30,7 +30,7 @@ from index.shingles import build_quote_index
 # and the question answered was tried and lost: over the 52 dev questions dense MRR@10
 # fell from 0.740 to 0.672, because mean pooling let the long shared prefix dominate
 # short paragraphs, so all paragraphs of one answer looked alike.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -113,15 +113,26 @@ def _embed_with_cache(
 def _sentences_in_context(
     spans: list[tuple[int, int, int]], passages: list[Passage], by_id: dict[str, Document]
 ) -> list[str]:
-    """Each sentence with the sentence before it in its passage; alone when it opens the passage.
+    """Each sentence with the sentence before it in the same speaker turn; alone when it opens the turn.
 
     An answer often leans on the sentence before ("This document had been in
-    development for three years"); read alone, it has lost what it is about.
+    development for three years"); read alone, it has lost what it is about. A
+    paragraph break inside one answer does not end what it refers to ("Considering
+    the circumstances, ..."), so the sentence before may close the previous passage.
     """
     texts = []
     for i, (row, start, end) in enumerate(spans):
-        opens_passage = i == 0 or spans[i - 1][0] != row
-        texts.append(by_id[passages[row].doc_id].text[start if opens_passage else spans[i - 1][1] : end])
+        previous = spans[i - 1] if i else None
+        same_turn = previous is not None and (
+            previous[0] == row
+            or (
+                previous[0] == row - 1
+                and passages[row].turn > 0
+                and (passages[row - 1].doc_id, passages[row - 1].turn) == (passages[row].doc_id, passages[row].turn)
+            )
+        )
+        context_start = previous[1] if same_turn else start
+        texts.append(by_id[passages[row].doc_id].text[context_start:end])
     return texts
 
 

@@ -8,7 +8,7 @@ Layout of a data directory::
         documents.json      documents with their full text (the text spans point into)
         passages.json       passage records, in FAISS row order
         passage_vectors.npy, sentence_vectors.npy, sentence_spans.npy, bm25_*.npy
-        context_vectors.npy each sentence read after the one before it in its passage
+        context_vectors.npy each sentence read after the one before it in its speaker turn
         quote_*.npy         the quote index: word spans and three-word-run hashes
         *_hashes.json       content hashes of passages, sentences, contexts: the embedding cache
         vocabulary.json     BM25 terms, the rows of the BM25 matrix
@@ -56,7 +56,7 @@ class StoredIndex:
     sentence_vectors: np.ndarray  # float32 (sentences, dimension), unit rows
     sentence_hashes: tuple[str, ...]
     # float32 (sentences, dimension), unit rows: each sentence embedded together with
-    # the sentence before it in its passage, or alone when it opens the passage
+    # the sentence before it in its speaker turn, or alone when it opens the turn
     context_vectors: np.ndarray
     context_hashes: tuple[str, ...]
     vocabulary: tuple[str, ...]

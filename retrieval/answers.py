@@ -60,7 +60,7 @@ def answer_sentences(
     """The ``count`` sentences of the best hits with the given role that best answer the question.
 
     A sentence scores by its similarity to the question, read alone and read
-    after the sentence before it, and by its passage's score. With ``expects``
+    after the sentence before it in its speaker turn, and by its passage's score. With ``expects``
     ("date" or "figure"), sentences stating such a fact score higher. A
     questioner's words restate the question; they are never offered as its
     answer unless questions are what was asked for (``role="question"``).

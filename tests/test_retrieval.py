@@ -76,6 +76,17 @@ def test_a_sentence_that_leans_on_the_one_before_can_be_the_answer(library):
     assert answer.sentences[0].text.startswith("This includes the functioning of our military bases")
 
 
+def test_a_sentence_opening_a_paragraph_is_read_after_the_one_that_closed_the_last(library):
+    """Q1 ¶3 opens with the answer, after "A peaceful settlement is hindered by ... Kiev and the West." in ¶2."""
+    question = (
+        "Which country, according to the ministry, pushed Kyiv to abandon negotiations with Moscow in spring 2022?"
+    )
+    answer = ask(library, question)
+    first = answer.sentences[0]
+    assert "Kiev, prompted by the UK, walked out of the peace talks" in first.text
+    assert first.start == first.passage.start  # it opens its paragraph
+
+
 def test_filters_limit_documents_and_roles_and_still_fill_k(library):
     only_duma = ask(library, "relations with China", k=7, doc_ids=["duma-government-hour-2025-02-19"])
     assert len(only_duma.hits) == 7 and {h.passage.doc_id for h in only_duma.hits} == {
