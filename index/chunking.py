@@ -89,10 +89,19 @@ def _locator(turn: Turn, exchange: int) -> str:
     return "Opening remarks" if turn.number == 0 else f"Turn {turn.number}"
 
 
+def _part_letters(part: int) -> str:
+    """1 -> "a", 26 -> "z", 27 -> "aa": a distinct suffix for every part of a long paragraph."""
+    letters = ""
+    while part:
+        part, remainder = divmod(part - 1, 26)
+        letters = string.ascii_lowercase[remainder] + letters
+    return letters
+
+
 def _paragraph_mark(unit: _Unit) -> str:
     first, last = unit.paragraphs[0], unit.paragraphs[-1]
     mark = f"¶{first}" if first == last else f"¶{first}–{last}"
-    return mark + (string.ascii_lowercase[unit.part - 1] if unit.parts and unit.part <= 26 else "")
+    return mark + (_part_letters(unit.part) if unit.parts else "")
 
 
 def document_label(document: Document) -> str:

@@ -72,10 +72,16 @@ def _subtract(start: int, end: int, excluded: list[tuple[int, int]]) -> list[tup
     return pieces
 
 
+def _blank(char: str) -> bool:
+    # A byte order mark (U+FEFF) or zero-width space is invisible but not isspace():
+    # left in place it would hide a speaker label at the start of a file.
+    return char.isspace() or char in "\ufeff\u200b"
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and _blank(text[start]):
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and _blank(text[end - 1]):
         end -= 1
     return start, end
 

@@ -7,6 +7,8 @@ import re
 import pytest
 
 from index.chunking import chunk_document
+from index.corpus import DocumentSettings
+from index.records import Document
 from index.sentences import sentence_spans
 from index.structure import classify
 from tests.conftest import source_text
@@ -103,6 +105,27 @@ def test_citation_labels_are_unique_and_readable(library):
     assert len(set(labels)) == len(labels)
     assert "Duma Government Hour, 19 Feb 2025 — Q7 ¶3" in labels
     assert "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q1 question ¶1" in labels
+
+
+def _chunked(text: str, embedder) -> list:
+    document = Document(doc_id="notes", source="notes.txt", title="Notes", short_title="Notes", text=text)
+    return chunk_document(document, DocumentSettings(), embedder.count_tokens, embedder.passage_budget)
+
+
+def test_a_byte_order_mark_does_not_hide_the_first_speaker_label(embedder):
+    text = "\ufeffQuestion: Is the railway line finished?\nAnswer: It will be completed by the end of next year.\n"
+    question, answer = _chunked(text, embedder)
+    assert (question.role, question.text) == ("question", "Is the railway line finished?")
+    assert answer.role == "answer" and answer.question_start == question.start
+    assert "Q1" in answer.label and "Q1 question" in question.label
+
+
+def test_every_part_of_a_very_long_paragraph_has_its_own_citation(embedder):
+    sentences = (f"Elephant number {i} walked across the savanna looking for water and food." for i in range(400))
+    passages = _chunked("Answer: " + " ".join(sentences) + "\n", embedder)
+    labels = [p.label for p in passages]
+    assert len(passages) > 26 and len(set(labels)) == len(labels)
+    assert labels[26].endswith("¶1aa")
 
 
 def test_passage_ids_are_stable_across_chunking_runs(bundled_documents, embedder, passages_by_doc):
