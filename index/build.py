@@ -200,6 +200,12 @@ def _build_locked(
         if progress:
             progress("reading", number, len(scan.documents))
         passages += chunk_document(loaded.document, loaded.settings, embedder.count_tokens, embedder.passage_budget)
+    if not passages:
+        names = ", ".join(Path(d.source).name for d in documents)
+        raise LibraryError(
+            f"nothing to search in {names}: every line was taken for a heading or boilerplate "
+            "(a line without a full stop reads as a heading); add the text in sentences"
+        )
     by_id = {d.doc_id: d for d in documents}
     spans = (
         []

@@ -104,6 +104,16 @@ def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
     return text_path, extracted
 
 
+_SHAPES = {"speakers": (dict, "an object mapping labels to names"), "boilerplate": (list, "a list of patterns")}
+
+
+def _check_types(path: Path, metadata: dict) -> None:
+    """A DocumentError when a metadata field has the wrong shape: a string read as a list would mean its letters."""
+    for key, (kind, shape) in _SHAPES.items():
+        if key in metadata and not isinstance(metadata[key], kind):
+            raise DocumentError(str(path), f"its {key!r} in {METADATA_FILE} must be {shape}, not {metadata[key]!r}")
+
+
 def load_document(path: Path, metadata: dict) -> LoadedDocument:
     """One document with its metadata; raises DocumentError for an unusable file."""
     data = path.read_bytes()
@@ -112,6 +122,7 @@ def load_document(path: Path, metadata: dict) -> LoadedDocument:
     else:
         text_path, extracted = path, extract(path, data)
     text = extracted.text
+    _check_types(path, metadata)
     title = str(metadata.get("title") or path.stem.replace("-", " ").replace("_", " "))
     document = Document(
         doc_id=doc_id_for(path),

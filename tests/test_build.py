@@ -161,6 +161,26 @@ def test_a_corpus_with_no_documents_is_an_error_not_an_empty_index(tmp_path):
     assert not (tmp_path / "index" / "CURRENT").exists()
 
 
+def test_documents_with_nothing_to_search_are_an_error_not_an_empty_index(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "notes.txt").write_text("Quarterly meeting notes\n")
+    with pytest.raises(LibraryError, match="nothing to search in notes.txt"):
+        build_index(tmp_path / "corpus", tmp_path / "index")
+    assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shape"),
+    [("boilerplate", "^Menu$", "a list of patterns"), ("speakers", "Answer", "an object mapping labels")],
+)
+def test_metadata_of_the_wrong_shape_names_the_field(tmp_path, field, value, shape):
+    corpus = small_corpus(tmp_path / "corpus")
+    name = sorted(p.name for p in corpus.glob("*.txt"))[0]
+    (corpus / "library.json").write_text(json.dumps({name: {field: value}}))
+    problems = [str(p) for p in scan_corpus(corpus).problems]
+    assert any(name in p and field in p and shape in p for p in problems), problems
+
+
 def test_broken_metadata_file_names_the_problem(tmp_path):
     corpus = small_corpus(tmp_path / "corpus")
     (corpus / "library.json").write_text("{not json")
