@@ -14,6 +14,7 @@ from index import VerbatimError
 from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
 from retrieval.compare import Comparison, compare
+from retrieval.errors import QueryError
 from retrieval.quotes import VERDICT_TEXT, QuoteCheck, verify_quote
 
 
@@ -21,11 +22,12 @@ def read_questions(args: argparse.Namespace) -> list[str]:
     """The question given, or the non-blank lines of ``--batch`` (``-`` reads standard input)."""
     if args.batch is None:
         return [args.question]
-    if args.batch == "-":
-        lines = sys.stdin.read().splitlines()
-    else:
-        lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip()]
+    try:
+        text = sys.stdin.read() if args.batch == "-" else Path(args.batch).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        where = "standard input" if args.batch == "-" else args.batch
+        raise QueryError(f"{where} is not UTF-8 text (byte {err.start}); save it with UTF-8 encoding") from None
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def format_answer(answer: Answer) -> str:
@@ -105,8 +107,13 @@ def answer_all(
     respond: Callable[[Library, str], object],
     show: Callable,
     to_json: Callable = lambda result, library: result.to_dict(),
+    asked: str = "question",
 ) -> int:
-    """Open the library, answer every question in order, print each result or its error in place."""
+    """Open the library, answer every question in order, print each result or its error in place.
+
+    An error line of ``--json`` names the input under ``asked`` ("question" or
+    "quote"), the key that results of the command use for it.
+    """
     try:
         library = Library.open(args.index, args.corpus)
         questions = read_questions(args)
@@ -120,7 +127,7 @@ def answer_all(
         except VerbatimError as err:
             status = 1
             if args.json:
-                print(json.dumps({"question": question, "error": str(err)}, ensure_ascii=False))
+                print(json.dumps({asked: question, "error": str(err)}, ensure_ascii=False))
             else:
                 print(f"error: {err}", file=sys.stderr)
             continue
@@ -177,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     if (args.question is None) == (args.batch is None):
         parser.error("give either a QUESTION or --batch FILE")
     if args.command == "cite":
-        return answer_all(args, verify_quote, format_check, to_json=lambda check, lib: check.to_dict(lib))
+        return answer_all(args, verify_quote, format_check, lambda check, lib: check.to_dict(lib), asked="quote")
     if args.command == "compare":
         return answer_all(args, lambda lib, q: compare(lib, q, doc_ids=args.doc, k=args.k), format_comparison)
     return answer_all(

@@ -85,6 +85,14 @@ def test_bad_question_in_a_batch_is_reported_in_place(bundled_index):
     assert lines[0]["passages"] and lines[2]["passages"]
 
 
+def test_a_batch_file_that_is_not_utf8_is_a_message_not_a_traceback(bundled_index, tmp_path):
+    batch = tmp_path / "questions.txt"
+    batch.write_bytes("Qu'en est-il de la Syrie ?\n".encode("latin-1") + b"\xff\xfe\n")
+    result = run("retrieval", "ask", "--batch", str(batch), "--index", str(bundled_index))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{batch} is not UTF-8 text" in result.stderr
+
+
 def test_missing_index_is_a_message_not_a_traceback(tmp_path):
     result = run("retrieval", "ask", "Syria", "--index", str(tmp_path / "none"))
     assert result.returncode == 1

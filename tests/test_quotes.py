@@ -101,8 +101,8 @@ def test_cite_command_line_json_and_lookup(bundled_index, tmp_path):
     quotes = ["Russian-Italian relations are in a crisis, the worst one since World War II", "two words"]
     result = run("retrieval", "cite", "--batch", "-", "--json", "--index", str(bundled_index), stdin="\n".join(quotes))
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert result.returncode == 1 and "error" in lines[1]
-    assert lines[0]["verdict"] == "exact"
+    assert result.returncode == 1 and "error" in lines[1] and lines[1]["quote"] == "two words"
+    assert lines[0]["verdict"] == "exact" and lines[0]["quote"] == quotes[0]
     match = lines[0]["matches"][0]
     assert {
         "doc_id",
