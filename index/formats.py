@@ -53,26 +53,36 @@ class _HtmlText(HTMLParser):
 
     SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "head"}
     BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
+    CELLS = {"td", "th"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skipping = 0
+        self.skipped: list[str] = []  # the open elements whose text is left out, innermost last
+
+    def _close(self, tag: str) -> None:
+        # Closing an element also closes whatever was left open inside it.
+        if tag in self.skipped:
+            del self.skipped[len(self.skipped) - 1 - self.skipped[::-1].index(tag) :]
 
     def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self._close("head")  # HTML5 lets a page leave out </head>
         if tag in self.SKIP:
-            self.skipping += 1
+            self.skipped.append(tag)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
+        elif tag in self.CELLS:
+            self.parts.append("\t")
 
     def handle_endtag(self, tag):
         if tag in self.SKIP:
-            self.skipping = max(0, self.skipping - 1)
+            self._close(tag)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
 
     def handle_data(self, data):
-        if not self.skipping:
+        if not self.skipped:
             self.parts.append(data)
 
 

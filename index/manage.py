@@ -48,6 +48,17 @@ def check_file_name(name: str) -> str:
     return name
 
 
+def _check_id_is_free(name: str, name_of: dict[str, str]) -> None:
+    """A DocumentError when another file ("Fire.TXT" beside "fire.txt") already has this document id."""
+    holder = name_of.get(doc_id_for(Path(name)))
+    if holder is not None and holder != name:
+        raise DocumentError(
+            name,
+            f"would have the same document id as {holder}, already in the library; "
+            f"give it exactly that name to replace it, or another name",
+        )
+
+
 def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddResult]:
     """Put each (file name, content) into the corpus folder, or say why not.
 
@@ -57,15 +68,18 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddR
     """
     results = []
     with exclusive_lock(corpus_dir):
-        present = {
-            hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+        documents = [
+            p
             for p in corpus_dir.iterdir()
             if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-        }
+        ]
+        present = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in documents}
+        name_of = {doc_id_for(p): p.name for p in documents}
         for name, data in files:
             try:
                 check_file_name(name)
                 extract(corpus_dir / name, data)
+                _check_id_is_free(name, name_of)
             except DocumentError as err:
                 results.append(AddResult(name, "rejected", err.problem))
                 continue
@@ -76,9 +90,16 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddR
             target = corpus_dir / name
             status = "updated" if target.exists() else "added"
             _write_bytes_atomically(target, data)
-            present[digest] = name
+            present[digest] = name_of[doc_id_for(target)] = name
             results.append(AddResult(name, status, f"{status} as document {doc_id_for(target)}"))
     return results
+
+
+def _existing_library(corpus_dir: Path) -> Path:
+    """The folder, or a LibraryError: a mistyped --corpus must not leave a new folder behind."""
+    if not corpus_dir.is_dir():
+        raise LibraryError(f"there is no library folder {corpus_dir}")
+    return corpus_dir
 
 
 def _document_file(corpus_dir: Path, doc_id: str) -> Path:
@@ -96,7 +117,7 @@ def _write_metadata(corpus_dir: Path, metadata: dict) -> None:
 
 def remove_document(corpus_dir: Path, doc_id: str) -> str:
     """Delete a document, its extracted text and its metadata; returns the removed file's name."""
-    with exclusive_lock(corpus_dir):
+    with exclusive_lock(_existing_library(corpus_dir)):
         path = _document_file(corpus_dir, doc_id)
         metadata = read_metadata(corpus_dir)
         if metadata.pop(path.name, None) is not None:
@@ -112,7 +133,7 @@ def set_metadata(corpus_dir: Path, doc_id: str, fields: dict[str, str]) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise LibraryError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
-    with exclusive_lock(corpus_dir):
+    with exclusive_lock(_existing_library(corpus_dir)):
         path = _document_file(corpus_dir, doc_id)
         metadata = read_metadata(corpus_dir)
         entry = metadata.setdefault(path.name, {})

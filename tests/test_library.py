@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from index import PROJECT_ROOT, build_index
-from index.formats import MAX_DOCUMENT_BYTES
+from index.errors import LibraryError
+from index.formats import MAX_DOCUMENT_BYTES, html_text
 from index.manage import add_documents, remove_document, set_metadata
 from index.store import read_index
 from retrieval import Library, ask
@@ -62,6 +63,16 @@ def test_every_format_is_indexed_with_exact_spans_into_the_stored_text(library_d
     assert "The harbour works end in October" in harbour_text
 
 
+def test_a_page_that_leaves_out_its_closing_head_tag_keeps_its_body():
+    page = b"<html><head><title>Port</title><body><p>The harbour opens at dawn.</p><script>x()</script></body>"
+    assert html_text(Path("port.html"), page).text == "The harbour opens at dawn.\n"
+
+
+def test_table_cells_stay_apart_and_rows_stay_lines():
+    table = b"<table><tr><th>City</th><th>Flights</th></tr><tr><td>Moscow</td><td>12</td></tr></table>"
+    assert html_text(Path("flights.html"), table).text == "City Flights\nMoscow 12\n"
+
+
 def test_adding_one_document_embeds_only_its_text_and_keeps_other_ids(library_dirs):
     corpus, index = library_dirs
     before = {p.passage_id for p in read_index(index).passages}
@@ -104,6 +115,7 @@ def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
         ("folder/inner.txt", FERRY_TXT, "unsafe file name"),
         (".hidden.txt", FERRY_TXT, "unsafe file name"),
         ("tool.exe", b"MZ", "unsupported type"),
+        ("Ferry.TXT", b"Answer: The volcano erupted again this morning.", "same document id as ferry.txt"),
     ],
 )
 def test_bad_input_is_rejected_with_a_reason_and_nothing_is_written(library_dirs, name, content, problem):
@@ -114,6 +126,14 @@ def test_bad_input_is_rejected_with_a_reason_and_nothing_is_written(library_dirs
     assert sorted(p.name for p in corpus.iterdir()) == before
     assert not (corpus.parent / "escape.txt").exists()
     assert build_index(corpus, index).up_to_date  # the library is untouched
+
+
+def test_removing_from_a_mistyped_folder_names_it_and_creates_nothing(tmp_path):
+    with pytest.raises(LibraryError, match="there is no library folder"):
+        remove_document(tmp_path / "corpsu", "ferry")
+    with pytest.raises(LibraryError, match="there is no library folder"):
+        set_metadata(tmp_path / "corpsu", "ferry", {"title": "Ferry"})
+    assert not (tmp_path / "corpsu").exists()
 
 
 def test_thousands_of_tiny_files_are_taken_in_one_call(tmp_path):
