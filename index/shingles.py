@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,17 +16,24 @@ import numpy as np
 
 SHINGLE = 3
 # Apostrophes split words ("Russia’s" -> "Russia", "s"), so a quote may end where a
-# possessive begins and straight and curly apostrophes never matter.
-_WORD = re.compile(r"\w+")
+# possessive begins and straight and curly apostrophes never matter. Combining accents
+# (an "é" typed as "e" + U+0301) are not \w but belong to their word.
+_WORD = re.compile(r"\w[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
+
+
+def word_form(word: str) -> str:
+    """The form words are compared in: composed accents (NFC), lower case."""
+    return unicodedata.normalize("NFC", word).lower()
 
 
 def words(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     """The words of ``text`` as (start, end, normal form), spans shifted by ``offset``.
 
-    The normal form is lower case, and punctuation is not part of words, so quotation
-    marks, apostrophes, dashes, white space and case never decide whether words match.
+    Punctuation is not part of words and the normal form is ``word_form``, so quotation
+    marks, apostrophes, dashes, white space, case and how an accent is encoded never
+    decide whether words match.
     """
-    return [(offset + m.start(), offset + m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+    return [(offset + m.start(), offset + m.end(), word_form(m.group())) for m in _WORD.finditer(text)]
 
 
 def shingle_hash(run: Sequence[str]) -> int:

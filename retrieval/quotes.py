@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 
 from index.chunking import document_label
-from index.shingles import SHINGLE, shingle_hash, words
+from index.shingles import SHINGLE, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
 from retrieval.library import Library
 
@@ -191,7 +191,7 @@ def _close(library: Library, quote: str, quote_words, anchors, elided: bool) -> 
         while quotes.token_docs[hi] != doc_row:
             hi -= 1
         document = library.stored.documents[doc_row]
-        window = [(int(s), int(e), document.text[s:e].lower()) for s, e in quotes.token_spans[lo : hi + 1]]
+        window = [(int(s), int(e), word_form(document.text[s:e])) for s, e in quotes.token_spans[lo : hi + 1]]
         matcher, _ = _diff(quote_words, quote, window, document.text)
         blocks = [b for b in matcher.get_matching_blocks() if b.size]
         if not blocks:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 
 import pytest
 
 from evaluation.quote_set import generate_cases, handmade_cases, score_cases
-from index import PROJECT_ROOT
-from retrieval import QueryError
+from index import PROJECT_ROOT, build_index
+from retrieval import Library, QueryError
 from retrieval.citations import as_quotation, attribution, citation_link
 from retrieval.quotes import verify_quote
 from tests.conftest import source_text
@@ -75,6 +76,21 @@ def test_quotation_with_attribution_and_link():
         "“We need to focus on action.” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"
     )
     assert citation_link(passage, 12, 20) == "cite?passage=duma%3Aabc&start=12&end=20"
+
+
+def test_an_accent_typed_another_way_is_still_the_exact_words(tmp_path):
+    said = "Answer: Le ministre a parlé de l'économie française à Genève. Il a dit que la croissance était forte.\n"
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "composed.txt").write_text(unicodedata.normalize("NFC", said), encoding="utf-8")
+    (tmp_path / "corpus" / "decomposed.txt").write_text(
+        unicodedata.normalize("NFD", said.replace("Genève", "Montréal")), encoding="utf-8"
+    )
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    library = Library.open(tmp_path / "index")
+    typed_decomposed = verify_quote(library, unicodedata.normalize("NFD", "l'économie française à Genève"))
+    typed_composed = verify_quote(library, unicodedata.normalize("NFC", "l'économie française à Montréal"))
+    for check, doc_id in ((typed_decomposed, "composed"), (typed_composed, "decomposed")):
+        assert check.verdict == "exact" and check.matches[0].doc_id == doc_id
 
 
 def test_unrelated_sentence_is_not_found(library):
