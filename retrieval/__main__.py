@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {err}", file=sys.stderr)
             return 1
     if (args.question is None) == (args.batch is None):
-        parser.error("give either a QUESTION or --batch FILE")
+        after_doc = " (--doc takes every word after it: put the question first)" if getattr(args, "doc", None) else ""
+        parser.error(f"give either a QUESTION or --batch FILE{after_doc}")
     if args.command == "cite":
         return answer_all(args, verify_quote, format_check, lambda check, lib: check.to_dict(lib), asked="quote")
     if args.command == "compare":

@@ -93,6 +93,11 @@ def test_a_batch_file_that_is_not_utf8_is_a_message_not_a_traceback(bundled_inde
     assert f"{batch} is not UTF-8 text" in result.stderr
 
 
+def test_a_question_swallowed_by_doc_is_explained():
+    result = run("retrieval", "ask", "--doc", "mfa-answers-2024-diplomacy", "Syria bases")
+    assert result.returncode == 2 and "put the question first" in result.stderr
+
+
 def test_missing_index_is_a_message_not_a_traceback(tmp_path):
     result = run("retrieval", "ask", "Syria", "--index", str(tmp_path / "none"))
     assert result.returncode == 1
