@@ -12,7 +12,7 @@ Verdicts, strongest first:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -31,6 +31,8 @@ CLOSE_SIMILARITY = 0.75
 PARAPHRASE_SIMILARITY = 0.75
 # An ellipsis may stand for at most this many omitted words.
 MAX_ELLIPSIS_GAP = 120
+# How many of the likeliest alignments of a near-verbatim quote with a document are compared.
+ALIGNMENTS_TRIED = 3
 VERDICT_TEXT = {
     "exact": "Exact: these words are in the library.",
     "close": "Close: the source says nearly this; see how the wording differs.",
@@ -175,39 +177,54 @@ def _close(library: Library, quote: str, quote_words, anchors, elided: bool) -> 
     """
     quotes = library.stored.quotes
     n = len(quote_words)
-    by_doc: dict[int, list[int]] = defaultdict(list)
-    for token, _ in anchors:
-        by_doc[int(quotes.token_docs[token])].append(token)
+    # Each anchor implies where the quote would start in the source. The starts most
+    # anchors agree on are tried in turn: the opening words of a quote often occur
+    # earlier too (in the question it answers), and aligning with that earlier
+    # occurrence would stretch the match over both.
+    starts_by_doc: dict[int, Counter] = defaultdict(Counter)
+    for token, offset in anchors:
+        starts_by_doc[int(quotes.token_docs[token])][token - offset] += 1
+    reach = MAX_ELLIPSIS_GAP if elided else 0
     matches = []
-    for doc_row, tokens in by_doc.items():
-        tokens.sort()
-        # the densest cluster of anchors: a window of the quote's length plus slack for an omitted middle
-        span = n + MAX_ELLIPSIS_GAP
-        best = max(range(len(tokens)), key=lambda i: np.searchsorted(tokens, tokens[i] + span) - i)
-        lo = max(tokens[best] - n, 0)
-        hi = min(tokens[best] + span, len(quotes.token_docs) - 1)
-        while quotes.token_docs[lo] != doc_row:
-            lo += 1
-        while quotes.token_docs[hi] != doc_row:
-            hi -= 1
-        document = library.stored.documents[doc_row]
-        window = [(int(s), int(e), word_form(document.text[s:e])) for s, e in quotes.token_spans[lo : hi + 1]]
-        matcher, _ = _diff(quote_words, quote, window, document.text)
-        blocks = [b for b in matcher.get_matching_blocks() if b.size]
-        if not blocks:
-            continue
-        # from the first to the last matching word, widened by as many source words as the quote
-        # has unmatched words at either end, so a changed first or last word shows as changed
-        begin = max(blocks[0].b - blocks[0].a, 0)
-        finish = min(blocks[-1].b + blocks[-1].size + (n - blocks[-1].a - blocks[-1].size), len(window))
-        first, last = lo + begin, lo + finish - 1
-        source = window[begin:finish]
-        matched = sum(b.size for b in blocks)
-        similarity = 2 * matched / (n + len(source))
-        if matched / n >= CLOSE_SIMILARITY and (elided or similarity >= CLOSE_SIMILARITY):
-            _, parts = _diff(quote_words, quote, source, document.text)
-            matches.append(_match_at(library, doc_row, first, last, similarity, parts))
+    for doc_row, starts in starts_by_doc.items():
+        candidates = (
+            _aligned(library, quote, quote_words, doc_row, start - n // 2 - reach, start + n + n // 2 + reach, elided)
+            for start, _ in starts.most_common(ALIGNMENTS_TRIED)
+        )
+        found = [match for match in candidates if match is not None]
+        if found:
+            matches.append(max(found, key=lambda m: m.similarity))
     return sorted(matches, key=lambda m: -m.similarity)
+
+
+def _aligned(
+    library: Library, quote: str, quote_words, doc_row: int, lo: int, hi: int, elided: bool
+) -> QuoteMatch | None:
+    """The match of the quote within words ``lo``..``hi`` of one document, if close enough."""
+    quotes = library.stored.quotes
+    n = len(quote_words)
+    lo, hi = max(lo, 0), min(hi, len(quotes.token_docs) - 1)
+    while lo <= hi and quotes.token_docs[lo] != doc_row:
+        lo += 1
+    while hi >= lo and quotes.token_docs[hi] != doc_row:
+        hi -= 1
+    document = library.stored.documents[doc_row]
+    window = [(int(s), int(e), word_form(document.text[s:e])) for s, e in quotes.token_spans[lo : hi + 1]]
+    matcher, _ = _diff(quote_words, quote, window, document.text)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks:
+        return None
+    # from the first to the last matching word, widened by as many source words as the quote
+    # has unmatched words at either end, so a changed first or last word shows as changed
+    begin = max(blocks[0].b - blocks[0].a, 0)
+    finish = min(blocks[-1].b + blocks[-1].size + (n - blocks[-1].a - blocks[-1].size), len(window))
+    source = window[begin:finish]
+    matched = sum(b.size for b in blocks)
+    similarity = 2 * matched / (n + len(source))
+    if matched / n < CLOSE_SIMILARITY or not (elided or similarity >= CLOSE_SIMILARITY):
+        return None
+    _, parts = _diff(quote_words, quote, source, document.text)
+    return _match_at(library, doc_row, lo + begin, lo + finish - 1, similarity, parts)
 
 
 def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:

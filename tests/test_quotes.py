@@ -93,6 +93,18 @@ def test_an_accent_typed_another_way_is_still_the_exact_words(tmp_path):
         assert check.verdict == "exact" and check.matches[0].doc_id == doc_id
 
 
+def test_a_misquote_whose_opening_words_the_question_also_used_is_still_close(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "museum.txt").write_text(
+        "Question: What did the minister say about the old museum in Berlin?\n"
+        "Answer: The minister said the old museum in Berlin is closed for renovation until next spring.\n"
+    )
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    check = verify_quote(Library.open(tmp_path / "index"), "the old museum in Munich is closed for renovation")
+    assert check.verdict == "close" and check.matches[0].role == "answer"
+    assert check.matches[0].text == "the old museum in Berlin is closed for renovation"
+
+
 def test_unrelated_sentence_is_not_found(library):
     assert verify_quote(library, "The weather in Paris is lovely in the spring").verdict == "not_found"
 
