@@ -36,16 +36,44 @@ class GoldQuestion:
     topic: str = ""
 
 
-def _json_lines(path: Path) -> list[dict]:
+def _json_lines(path: Path) -> list[tuple[int, dict]]:
+    """(line number, object) for every non-blank line."""
     rows = []
     # split("\n"), not splitlines(): JSON strings may hold U+0085 or U+2028, which splitlines() breaks on.
     for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
         if line.strip():
             try:
-                rows.append(json.loads(line))
+                row = json.loads(line)
             except json.JSONDecodeError as err:
                 raise DatasetError(f"{path}:{number}: not valid JSON ({err.msg})") from None
+            if not isinstance(row, dict):
+                raise DatasetError(f"{path}:{number}: expected a JSON object, not {type(row).__name__}")
+            rows.append((number, row))
     return rows
+
+
+def _field(path: Path, number: int, row: dict, key: str, required: bool = True, blank: bool = False) -> str:
+    """The row's ``key`` as a string; a DatasetError naming the line when it is required and missing or blank.
+
+    ``blank``: present but empty is allowed (a BEIR passage with a title and no text).
+    """
+    value = row.get(key)
+    if value is None and required:
+        raise DatasetError(f"{path}:{number}: {key!r} is missing")
+    if (value is None or not str(value).strip()) and required and not blank:
+        raise DatasetError(f"{path}:{number}: {key!r} is blank")
+    return "" if value is None else str(value)
+
+
+def _id(path: Path, number: int, row: dict, key: str, seen: set[str]) -> str:
+    """A unique id without white space, which the TREC run format cannot hold."""
+    value = _field(path, number, row, key)
+    if any(c.isspace() for c in value):
+        raise DatasetError(f"{path}:{number}: the id {value!r} contains white space, which a TREC run cannot hold")
+    if value in seen:
+        raise DatasetError(f"{path}:{number}: the id {value!r} is used twice")
+    seen.add(value)
+    return value
 
 
 def is_beir(path: Path) -> bool:
@@ -54,32 +82,63 @@ def is_beir(path: Path) -> bool:
 
 
 def load_beir(folder: Path) -> BeirDataset:
-    """Read ``corpus.jsonl``, ``queries.jsonl`` and ``qrels/test.tsv`` of a BEIR folder."""
+    """Read ``corpus.jsonl``, ``queries.jsonl`` and ``qrels/test.tsv`` of a BEIR folder.
+
+    Raises DatasetError naming the file and line of a missing or blank field, a
+    duplicate id, or judgements that match no query.
+    """
     for part in ("corpus.jsonl", "queries.jsonl", "qrels/test.tsv"):
         if not (folder / part).exists():
             raise DatasetError(f"{folder} is not a BEIR folder: {part} is missing")
-    corpus = tuple((str(r["_id"]), r.get("title") or "", r["text"]) for r in _json_lines(folder / "corpus.jsonl"))
-    queries = {str(r["_id"]): r["text"] for r in _json_lines(folder / "queries.jsonl")}
+    corpus_path, queries_path = folder / "corpus.jsonl", folder / "queries.jsonl"
+    doc_ids: set[str] = set()
+    corpus = tuple(
+        (
+            _id(corpus_path, n, r, "_id", doc_ids),
+            _field(corpus_path, n, r, "title", False),
+            _field(corpus_path, n, r, "text", blank=True),
+        )
+        for n, r in _json_lines(corpus_path)
+    )
+    query_ids: set[str] = set()
+    queries = {
+        _id(queries_path, n, r, "_id", query_ids): _field(queries_path, n, r, "text")
+        for n, r in _json_lines(queries_path)
+    }
     qrels: dict[str, dict[str, int]] = {}
     with (folder / "qrels" / "test.tsv").open(encoding="utf-8", newline="") as handle:
         for row in csv.reader(handle, delimiter="\t"):
             # BEIR files usually start with a header line, but not all do: skip any line without a grade.
             if len(row) >= 3 and row[2].strip().lstrip("-").isdigit():
                 qrels.setdefault(row[0], {})[row[1]] = int(row[2])
-    return BeirDataset(folder.name, folder, corpus, {q: t for q, t in queries.items() if q in qrels}, qrels)
+    judged = {q: t for q, t in queries.items() if q in qrels}
+    if not judged:
+        raise DatasetError(f"{folder}: no query of queries.jsonl has judgements in qrels/test.tsv")
+    return BeirDataset(folder.name, folder, corpus, judged, qrels)
 
 
 def load_gold_questions(path: Path) -> tuple[GoldQuestion, ...]:
-    """Read a gold-quote JSONL file (the format of ``eval/seed-qa-dev.jsonl``)."""
+    """Read a gold-quote JSONL file (the format of ``eval/seed-qa-dev.jsonl``).
+
+    Raises DatasetError naming the line of a missing or blank field, an empty
+    quote or a duplicate id, and for a file without questions.
+    """
     if not path.is_file():
         raise DatasetError(f"{path} is neither a gold-quote JSONL file nor a BEIR folder")
-    questions = []
-    for row in _json_lines(path):
-        try:
-            gold = tuple((g["doc"], g["quote"]) for g in row["gold"])
-            questions.append(
-                GoldQuestion(row["id"], row["question"], row.get("kind", "single"), gold, row.get("topic", ""))
+    questions, ids = [], set()
+    for number, row in _json_lines(path):
+        gold = row.get("gold")
+        if not isinstance(gold, list) or not all(isinstance(g, dict) for g in gold):
+            raise DatasetError(f"{path}:{number}: 'gold' must be a list of {{'doc', 'quote'}} objects")
+        questions.append(
+            GoldQuestion(
+                _id(path, number, row, "id", ids),
+                _field(path, number, row, "question"),
+                _field(path, number, row, "kind", False) or "single",
+                tuple((_field(path, number, g, "doc"), _field(path, number, g, "quote")) for g in gold),
+                _field(path, number, row, "topic", False),
             )
-        except (KeyError, TypeError):
-            raise DatasetError(f"{path}: question {row.get('id', '?')} lacks id, question or gold") from None
+        )
+    if not questions:
+        raise DatasetError(f"{path} holds no questions")
     return tuple(questions)

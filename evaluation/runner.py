@@ -97,7 +97,8 @@ def gold_spans(library: Library, question: GoldQuestion) -> list[tuple[str, int,
         candidates = named or [d for d in library.documents.values() if quote in d.text]
         found = [(d.doc_id, d.text.index(quote)) for d in candidates if quote in d.text]
         if not found:
-            raise DatasetError(f"question {question.id}: the quote {quote[:60]!r}… is in no document of the library")
+            where = file_name if named else "any document of the library"
+            raise DatasetError(f"question {question.id}: the quote {quote[:60]!r}… is not in {where}")
         doc_id, start = found[0]
         spans.append((doc_id, start, start + len(quote)))
     return spans

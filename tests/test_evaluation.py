@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from evaluation import metrics
 from evaluation.cli import format_table
-from evaluation.datasets import load_beir, load_gold_questions
+from evaluation.datasets import DatasetError, load_beir, load_gold_questions
 from evaluation.runner import beir_library, evaluate_beir, evaluate_gold
 from evaluation.trec import write_run
 from index import PROJECT_ROOT
@@ -59,21 +60,104 @@ def test_recall_mrr_hit_and_percentile_by_hand():
     assert metrics.percentile([5, 1, 3, 2, 4], 0.5) == 3 and metrics.percentile(list(range(1, 101)), 0.95) == 95
 
 
+def ranking_as_trec_eval_reads_it(run_file: Path) -> dict[str, list[str]]:
+    """Each query's documents in the order trec_eval scores them: by score, ties by document id
+    descending; the rank column is ignored. Shares no code with the project."""
+    scored: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for line in run_file.read_text().splitlines():
+        qid, q0, doc, _rank, score, _tag = line.split()
+        assert q0 == "Q0"
+        scored[qid].append((float(score), doc))
+    return {qid: [doc for _, doc in sorted(items, reverse=True)] for qid, items in scored.items()}
+
+
 def independent_mrr_at_10(run_file: Path, qrels: list[tuple[str, str, int]]) -> float:
     """MRR@10 straight from the run file's text, sharing no code with the project."""
     relevant = {(q, d) for q, d, grade in qrels if grade > 0}
-    ranks: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for line in run_file.read_text().splitlines():
-        qid, q0, doc, rank, _score, _tag = line.split()
-        assert q0 == "Q0"
-        ranks[qid].append((int(rank), doc))
+    ranking = ranking_as_trec_eval_reads_it(run_file)
     total = 0.0
     for qid in {q for q, _, _ in qrels}:
-        for rank, doc in sorted(ranks[qid])[:10]:
+        for rank, doc in enumerate(ranking.get(qid, [])[:10], start=1):
             if (qid, doc) in relevant:
                 total += 1 / rank
                 break
     return total / len({q for q, _, _ in qrels})
+
+
+def test_tied_scores_are_written_so_outside_scorers_keep_our_order(tmp_path):
+    run = {"q1": [("a", 0.5), ("b", 0.5), ("c", 0.5), ("d", 0.1)], "q2": [("x", 1 / 61), ("y", 1 / 61)]}
+    write_run(tmp_path / "tied.trec", run, "tag")
+    assert ranking_as_trec_eval_reads_it(tmp_path / "tied.trec") == {"q1": ["a", "b", "c", "d"], "q2": ["x", "y"]}
+
+
+def _write_beir(folder: Path, corpus: list, queries: list, qrels: str) -> Path:
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text("\n".join(json.dumps(row) for row in corpus))
+    (folder / "queries.jsonl").write_text("\n".join(json.dumps(row) for row in queries))
+    (folder / "qrels" / "test.tsv").write_text(qrels)
+    return folder
+
+
+GOOD_DOC, GOOD_QUERY, GOOD_QRELS = (
+    {"_id": "d1", "text": "The ferry runs."},
+    {"_id": "q1", "text": "ferry"},
+    "q1\td1\t1\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("corpus", "queries", "qrels", "problem"),
+    [
+        ([GOOD_DOC], [GOOD_QUERY], "query-id\tcorpus-id\tscore\n", "no query of queries.jsonl has judgements"),
+        ([GOOD_DOC], [GOOD_QUERY], "q9\td1\t1\n", "no query of queries.jsonl has judgements"),
+        ([{"_id": "d1", "title": "Ferry"}], [GOOD_QUERY], GOOD_QRELS, "corpus.jsonl:1: 'text' is missing"),
+        ([GOOD_DOC], [GOOD_QUERY, {"_id": "q2", "text": " "}], GOOD_QRELS, "queries.jsonl:2: 'text' is blank"),
+        (
+            [GOOD_DOC],
+            [GOOD_QUERY, {"_id": "q1", "text": "boat"}],
+            GOOD_QRELS,
+            "queries.jsonl:2: the id 'q1' is used twice",
+        ),
+        ([GOOD_DOC, {"_id": "d1", "text": "Again."}], [GOOD_QUERY], GOOD_QRELS, "the id 'd1' is used twice"),
+        ([{"_id": "doc one", "text": "x"}], [GOOD_QUERY], GOOD_QRELS, "contains white space"),
+        ([GOOD_DOC, [1, 2]], [GOOD_QUERY], GOOD_QRELS, "corpus.jsonl:2: expected a JSON object"),
+    ],
+)
+def test_a_malformed_beir_folder_is_named_line_by_line(tmp_path, corpus, queries, qrels, problem):
+    with pytest.raises(DatasetError, match=re.escape(problem)):
+        load_beir(_write_beir(tmp_path / "set", corpus, queries, qrels))
+
+
+@pytest.mark.parametrize(
+    ("lines", "problem"),
+    [
+        ([], "holds no questions"),
+        (["[1, 2]"], "gold.jsonl:1: expected a JSON object"),
+        ([{"id": "a", "question": "  ", "gold": []}], "gold.jsonl:1: 'question' is blank"),
+        ([{"id": "a", "question": "Why?", "gold": [{"doc": "x.txt", "quote": ""}]}], "'quote' is blank"),
+        ([{"id": "a", "question": "Why?", "gold": []}, {"id": "a", "question": "How?", "gold": []}], "used twice"),
+        ([{"id": "a b", "question": "Why?", "gold": []}], "contains white space"),
+        ([{"id": "a", "question": "Why?", "gold": "x.txt"}], "'gold' must be a list"),
+    ],
+)
+def test_a_malformed_gold_file_is_named_line_by_line(tmp_path, lines, problem):
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines))
+    with pytest.raises(DatasetError, match=re.escape(problem)):
+        load_gold_questions(path)
+
+
+def test_a_gold_quote_under_the_wrong_document_says_so(library, tmp_path):
+    path = tmp_path / "gold.jsonl"
+    quote = "delegations from 35 states and six multilateral organisations"
+    row = {
+        "id": "kazan",
+        "question": "Who came to Kazan?",
+        "gold": [{"doc": "mfa-answers-2024-diplomacy.txt", "quote": quote}],
+    }
+    path.write_text(json.dumps(row))
+    with pytest.raises(DatasetError, match="is not in mfa-answers-2024-diplomacy.txt"):
+        evaluate_gold(library, load_gold_questions(path), ["hybrid"])
 
 
 def test_beir_evaluation_and_its_trec_run_agree(tiny_beir, tmp_path):
