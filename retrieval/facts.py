@@ -20,6 +20,15 @@ _DATE = re.compile(
     rf"|\b(?P<day2>\d{{1,2}})\s+(?P<month2>{_M})\s+(?P<year2>\d{{4}})\b"
     rf"|\b(?P<month3>{_M})\s+(?P<year3>\d{{4}})\b"
 )
+_TO = r"\s*(?:to|through|and|-|–|—)\s*"
+# "from October 31 to November 1, 2024", "October 22-24, 2024", "22 to 24 October 2024":
+# both ends are dates of the stated year.
+_RANGE = re.compile(
+    rf"\b(?P<m1>{_M})\s+(?P<d1>\d{{1,2}}){_TO}(?:(?P<m2>{_M})\s+)?(?P<d2>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b"
+    rf"|\b(?P<e1>\d{{1,2}})(?:\s+(?P<n1>{_M}))?{_TO}(?P<e2>\d{{1,2}})\s+(?P<n2>{_M}),?\s+(?P<z>\d{{4}})\b"
+)
+# A day of a month with no year ("on 31 October") is no figure, and without a year no date either.
+_DAY_WITHOUT_YEAR = re.compile(rf"\b(?:{_M})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_M})\b")
 QUALIFIERS = {
     "approximately": "about",
     "about": "about",
@@ -66,7 +75,25 @@ def extract_facts(text: str, offset: int = 0) -> list[Fact]:
     Numbers that are part of a date, a year on its own or an ordinal ("80th") are not figures.
     """
     facts, taken = [], []
+
+    def date(year: str, month: str, day: str, start: int, end: int) -> Fact:
+        value = f"{int(year):04d}-{MONTHS[month.lower()]:02d}-{int(day):02d}"
+        return Fact("date", value, "", "", text[start:end], offset + start, offset + end)
+
+    for m in _RANGE.finditer(text):
+        if m["m1"]:
+            facts.append(date(m["y"], m["m1"], m["d1"], m.start("m1"), m.end("d1")))
+            facts.append(
+                date(m["y"], m["m2"] or m["m1"], m["d2"], m.start("m2") if m["m2"] else m.start("d2"), m.end())
+            )
+        else:
+            first_month = m["n1"] or m["n2"]
+            facts.append(date(m["z"], first_month, m["e1"], m.start("e1"), m.end("n1") if m["n1"] else m.end("e1")))
+            facts.append(date(m["z"], m["n2"], m["e2"], m.start("e2"), m.end()))
+        taken.append((m.start(), m.end()))
     for m in _DATE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
         if m["month"]:
             value = f"{int(m['year']):04d}-{MONTHS[m['month'].lower()]:02d}-{int(m['day']):02d}"
         elif m["month2"]:
@@ -75,6 +102,7 @@ def extract_facts(text: str, offset: int = 0) -> list[Fact]:
             value = f"{int(m['year3']):04d}-{MONTHS[m['month3'].lower()]:02d}"
         facts.append(Fact("date", value, "", "", m.group(), offset + m.start(), offset + m.end()))
         taken.append((m.start(), m.end()))
+    taken += [m.span() for m in _DAY_WITHOUT_YEAR.finditer(text)]
     for m in _QUANTITY.finditer(text):
         start, end = m.span("number")
         if any(s <= start < e for s, e in taken):

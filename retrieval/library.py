@@ -73,6 +73,11 @@ class Library:
         bounds = np.searchsorted(spans[order, 0], np.arange(len(self.passages) + 1))
         return {row: order[bounds[row] : bounds[row + 1]] for row in range(len(self.passages))}
 
+    def sentence_row(self, passage: Passage, start: int) -> int:
+        """Row in ``stored.sentence_vectors`` of the passage's sentence starting at ``start``."""
+        rows = self.sentence_rows[self.row_of[passage.passage_id]]
+        return int(rows[np.searchsorted(self.stored.sentence_spans[rows, 1], start)])
+
     @cached_property
     def term_row(self) -> dict[str, int]:
         """Row of each BM25 term in the weight matrix."""

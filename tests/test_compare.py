@@ -45,6 +45,22 @@ def test_the_real_discrepancies_between_the_transcripts_are_flagged(library, que
             assert text[side.fact.start : side.fact.end] == side.fact.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "When did the Moscow–Pyongyang strategic partnership pact formally take effect?",
+        "When is the Chinese leader expected to come to the Russian capital this year?",
+        "What did Russia decide in autumn 2024 regarding Georgians who want to move to Russia for education, jobs"
+        " or residence?",
+    ],
+)
+def test_dates_of_unrelated_events_are_not_set_against_each_other(library, question):
+    """Each transcript's best sentence states a date, but of another event: neither a difference nor an agreement."""
+    comparison = compare(library, question)
+    assert all(column.addressed for column in comparison.columns)
+    assert [c for c in comparison.contrasts if c.kind == "date"] == []
+
+
 def test_a_document_that_does_not_address_the_question_says_so(library):
     comparison = compare(library, "What is the population of Brazil?")
     assert [c.addressed for c in comparison.columns] == [False, False]
@@ -82,11 +98,18 @@ def test_compare_json_contract_on_the_command_line(bundled_index):
 
 
 def test_facts_are_what_the_words_say():
-    text = "On June 14, 2024, more than 80 sites and 1,200 people; the 80th anniversary in 2025; about 15% growth."
+    text = (
+        "On June 14, 2024, more than 80 sites and 1,200 people; the 80th anniversary in 2025; about 15% growth;"
+        " held from October 31 to November 1, 2024, and on 22-24 May 2023; back on 31 October."
+    )
     facts = [(f.kind, f.value, f.qualifier, f.noun) for f in extract_facts(text)]
     assert facts == [
         ("date", "2024-06-14", "", ""),
         ("figure", "80", "more than", "sites"),
         ("figure", "1200", "", "people"),
         ("figure", "15", "about", "percent"),
+        ("date", "2024-10-31", "", ""),
+        ("date", "2024-11-01", "", ""),
+        ("date", "2023-05-22", "", ""),
+        ("date", "2023-05-24", "", ""),
     ]
