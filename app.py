@@ -206,10 +206,11 @@ def ask_page() -> None:
     except VerbatimError as err:
         st.error(str(err))
         return
+    if not answer.hits:  # nothing to judge the question by: the filters left no passage
+        st.info("No passages match these filters.")
+        return
     show_answer(answer)
     st.subheader("Passages")
-    if not answer.hits:
-        st.info("No passages match these filters.")
     for rank, hit in enumerate(answer.hits, start=1):
         show_hit(library, answer, rank, hit)
 

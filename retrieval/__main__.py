@@ -33,6 +33,8 @@ def read_questions(args: argparse.Namespace) -> list[str]:
 def format_answer(answer: Answer) -> str:
     """A person's reading of an answer: sentences with numbered citations, then passages."""
     lines = [f"Q: {answer.question}"]
+    if not answer.hits:
+        return "\n".join([*lines, "No passages match these filters."])
     if not answer.answerable:
         never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
         lines.append(f"The library does not seem to address this question.{never} Closest passages, for reference:")

@@ -72,6 +72,19 @@ def test_document_html_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
 
 
+def test_filters_that_leave_nothing_say_so_and_judge_nothing(tmp_path, monkeypatch):
+    write_transcript(tmp_path / "corpus", "speech.txt", "Answer: The harbour opens at dawn every day of the year.\n")
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    app.sidebar.radio[0].set_value("Questions only")
+    app.text_input[0].input("When does the harbour open?").run()
+    assert [i.value for i in app.info] == ["No passages match these filters."]
+    assert not app.warning and not app.subheader  # no verdict on the library from an empty search
+
+
 def test_first_start_builds_the_missing_index(tmp_path, monkeypatch):
     write_transcript(
         tmp_path / "corpus", "one.txt", "Answer: The harbour opens at dawn and closes at dusk every day.\n"

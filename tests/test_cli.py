@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 from index import PROJECT_ROOT
+from retrieval import Answer
+from retrieval.__main__ import format_answer
 from tests.conftest import source_text
 
 ITEM_FIELDS = {"text", "doc_id", "title", "source", "start", "end", "citation", "score"}
@@ -91,6 +93,11 @@ def test_a_batch_file_that_is_not_utf8_is_a_message_not_a_traceback(bundled_inde
     result = run("retrieval", "ask", "--batch", str(batch), "--index", str(bundled_index))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{batch} is not UTF-8 text" in result.stderr
+
+
+def test_an_empty_search_says_the_filters_left_nothing_not_that_the_library_is_silent():
+    text = format_answer(Answer("When does the harbour open?", answerable=False, sentences=(), hits=()))
+    assert text.endswith("No passages match these filters.") and "does not seem to address" not in text
 
 
 def test_a_question_swallowed_by_doc_is_explained():
