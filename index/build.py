@@ -177,7 +177,8 @@ def _build_locked(
     began = time.perf_counter()
     fingerprint = corpus_fingerprint(scan.documents, model_name, with_sentences)
     try:
-        manifest = store.read_manifest(index_dir)
+        # Verified, not only read: a build with a damaged file is built again, not called up to date.
+        manifest = store.verify_index(index_dir)
     except StoreError:
         manifest = {}
     if manifest.get("corpus_fingerprint") == fingerprint:

@@ -162,14 +162,28 @@ def read_manifest(data_dir: Path) -> dict:
     return manifest
 
 
-def read_index(data_dir: Path) -> StoredIndex:
-    """Load the current build, verifying every file against the manifest's checksums."""
+def verify_index(data_dir: Path) -> dict:
+    """The current build's manifest, once every file it lists matches its checksum.
+
+    Raises IndexFormatError for a missing or damaged file, and for a manifest that
+    does not list the files a build must have.
+    """
     manifest = read_manifest(data_dir)
     build = current_build(data_dir)
-    for name, expected in manifest.get("files", {}).items():
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not {"passages.json", "documents.json", "passage_vectors.npy"} <= set(files):
+        raise IndexFormatError(f"the manifest of {build} does not list the build's files; rebuild the index")
+    for name, expected in files.items():
         path = build / name
         if not path.exists() or _sha256(path) != expected:
             raise IndexFormatError(f"index file {path} is missing or damaged; rebuild the index")
+    return manifest
+
+
+def read_index(data_dir: Path) -> StoredIndex:
+    """Load the current build, verifying every file against the manifest's checksums."""
+    manifest = verify_index(data_dir)
+    build = current_build(data_dir)
 
     def load_json(name: str):
         return json.loads((build / name).read_text(encoding="utf-8"))

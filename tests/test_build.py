@@ -88,6 +88,9 @@ def test_damaged_file_is_detected_not_loaded(tmp_path):
     vectors.write_bytes(vectors.read_bytes()[:-16])
     with pytest.raises(IndexFormatError, match="missing or damaged"):
         read_index(tmp_path / "index")
+    report = build_index(tmp_path / "corpus", tmp_path / "index")  # what the message tells the user to do
+    assert not report.up_to_date
+    assert len(read_index(tmp_path / "index").passages) == report.passages
 
 
 def test_missing_index_says_how_to_build_it(tmp_path):
