@@ -20,7 +20,7 @@ from index.records import Passage
 from retrieval import Answer, AnswerSentence, Hit, Library, StaleIndexError, ask
 from retrieval.citations import as_markdown, as_plain, as_quotation, citation_link
 from retrieval.compare import Column, Comparison, compare, to_markdown
-from retrieval.highlight import escaped, highlighted_html
+from retrieval.highlight import escaped, highlighted_html, label_text
 from retrieval.quotes import VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
 
 HELP = """
@@ -87,7 +87,7 @@ def build_with_progress(settings: Settings) -> BuildReport:
     report = build_index(settings.corpus_dir, settings.index_dir, settings.model, progress)
     bar.empty()
     for problem in report.problems:
-        st.warning(f"Skipped a file: {problem}")
+        st.warning(label_text(f"Skipped a file: {problem}"))
     return report
 
 
@@ -106,8 +106,13 @@ def load_library() -> Library | None:
         open_library.clear()
         return open_library(corpus, index, corpus_signature(settings.corpus_dir))
     except VerbatimError as err:
-        st.error(f"Cannot open the library: {err}")
+        show_error(f"Cannot open the library: {err}")
         return None
+
+
+def show_error(message: str) -> None:
+    """An error box whose words (a question, a file name, a URL parameter) are shown as typed, never as Markdown."""
+    st.error(label_text(message))
 
 
 def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
@@ -204,7 +209,7 @@ def ask_page() -> None:
     try:
         answer = cached_answer(library, str(library.index_dir), question, doc_ids, role, k)
     except VerbatimError as err:
-        st.error(str(err))
+        show_error(str(err))
         return
     if not answer.hits:  # nothing to judge the question by: the filters left no passage
         st.info("No passages match these filters.")
@@ -245,7 +250,7 @@ def show_column(column: Column) -> None:
     for number, sentence in enumerate(column.answer.sentences, start=1):
         st.markdown(answer_sentence_html(number, sentence), unsafe_allow_html=True)
     for hit in column.answer.hits:
-        with st.expander(hit.passage.label):
+        with st.expander(label_text(hit.passage.label)):
             marked = highlighted_html(hit.passage.text, hit.passage.start, hit.highlights)
             st.markdown(f'<div class="passage">{marked}</div>', unsafe_allow_html=True)
 
@@ -273,7 +278,7 @@ def compare_page() -> None:
     try:
         comparison = cached_comparison(library, str(library.index_dir), question, tuple(docs), k)
     except VerbatimError as err:
-        st.error(str(err))
+        show_error(str(err))
         return
     show_contrasts(comparison)
     for column, place in zip(comparison.columns, st.columns(len(comparison.columns)), strict=True):
@@ -359,7 +364,7 @@ def cite_page() -> None:
         try:
             passage = library.passage(key)
         except VerbatimError as err:
-            st.error(str(err))
+            show_error(str(err))
             return
         start, end = params.get("start"), params.get("end")
         inside = start is not None and end is not None and start.isdigit() and end.isdigit()
@@ -372,7 +377,7 @@ def cite_page() -> None:
     try:
         check = verify_quote(library, quote)
     except VerbatimError as err:
-        st.error(str(err))
+        show_error(str(err))
         return
     show_check(library, check)
 
@@ -383,7 +388,7 @@ def rebuild(settings: Settings) -> None:
         report = build_with_progress(settings)
         st.success(f"Index updated: {report.documents} documents, {report.passages} passages.")
     except VerbatimError as err:
-        st.error(f"The index was not updated: {err}")
+        show_error(f"The index was not updated: {err}")
     open_library.clear()
     cached_answer.clear()
     cached_comparison.clear()
@@ -404,7 +409,11 @@ def upload_documents(settings: Settings) -> None:
     results = add_documents(settings.corpus_dir, [(f.name, f.getvalue()) for f in files])
     for result in results:
         show = {"added": st.success, "updated": st.success, "duplicate": st.info, "rejected": st.error}[result.status]
-        show(f"{result.name} {result.message}" if result.status != "rejected" else f"{result.name}: {result.message}")
+        show(
+            label_text(
+                f"{result.name}: {result.message}" if result.status == "rejected" else f"{result.name} {result.message}"
+            )
+        )
     if any(r.status in ("added", "updated") for r in results):
         rebuild(settings)
 
@@ -463,7 +472,7 @@ def library_page() -> None:
         try:
             edit_document(settings, library, chosen)
         except VerbatimError as err:
-            st.error(str(err))
+            show_error(str(err))
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 # Streamlit passes this HTML through a Markdown parser first: "$...$" would become
@@ -43,3 +44,12 @@ def highlighted_html(text: str, offset: int, spans: Sequence[tuple[int, int]], n
 def escaped(text: str) -> str:
     """Plain text made safe to place inside the HTML the app renders: no markup, no Markdown."""
     return _escape(text).replace("\n", "<br>")
+
+
+_LABEL_ACTIVE = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:$<>&])")
+
+
+def label_text(text: str) -> str:
+    """Plain text for a Streamlit label or message, which render Markdown (links, emphasis,
+    ":red[...]", ":smile:", "$...$") but not HTML: every active character backslash-escaped."""
+    return _LABEL_ACTIVE.sub(r"\\\1", text)

@@ -77,11 +77,11 @@ class Answer:
     unknown_names: tuple[str, ...] = ()  # names or years of the question the library never mentions
 
     def to_dict(self) -> dict:
-        """The JSON object of ``python -m retrieval ask --json``."""
+        """The JSON object of ``python -m retrieval ask --json``; no answer sentences when it is not answerable."""
         return {
             "question": self.question,
             "answerable": self.answerable,
             "unknown_names": list(self.unknown_names),
-            "answer": [s.to_dict() for s in self.sentences],
+            "answer": [s.to_dict() for s in self.sentences] if self.answerable else [],
             "passages": [h.to_dict() for h in self.hits],
         }

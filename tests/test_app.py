@@ -163,6 +163,18 @@ def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, li
     assert any("— Sergey Lavrov, Duma Government Hour, 19 Feb 2025" in c.value for c in app.code)
 
 
+def test_a_crafted_cite_link_cannot_put_a_link_in_the_error(bundled_index, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    app = AppTest.from_function(cite_script, default_timeout=120)
+    app.query_params.update({"passage": "[Official source verified](https://evil.example) **trust me**"})
+    app.run()
+    assert not app.exception
+    [error] = [e.value for e in app.error]
+    assert "no passage has the id" in error
+    assert "](" not in error and "**" not in error  # every Markdown character is escaped, so shown as typed
+
+
 def library_script():
     import app
 

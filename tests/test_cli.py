@@ -35,7 +35,11 @@ def test_build_says_the_index_is_up_to_date(bundled_index):
 
 
 def test_batch_json_gives_one_object_per_question_in_order_with_exact_spans(bundled_index, tmp_path):
-    questions = ["Which new department did the Foreign Ministry create?", "What is Intervision?", "Syria update"]
+    questions = [
+        "Which new department did the Foreign Ministry create?",
+        "When will Intervision take place?",
+        "Syria update",
+    ]
     batch = tmp_path / "questions.txt"
     batch.write_text("\n".join(questions) + "\n\n")
     result = run("retrieval", "ask", "--batch", str(batch), "--json", "--k", "4", "--index", str(bundled_index))

@@ -66,6 +66,8 @@ def test_a_document_that_does_not_address_the_question_says_so(library):
     assert [c.addressed for c in comparison.columns] == [False, False]
     assert comparison.contrasts == ()
     assert "does not address the question" in to_markdown(comparison)
+    for column in comparison.to_dict()["documents"]:  # weak matches are listed, never offered as answers
+        assert column["answer"] == [] and column["passages"]
 
 
 def test_exports_round_trip_to_the_exact_source_spans(library):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from retrieval import QueryError, ask
 from retrieval.fusion import convex, normalise, reciprocal_rank
-from retrieval.highlight import highlighted_html
+from retrieval.highlight import highlighted_html, label_text
 from tests.conftest import gold_span, seed_questions
 
 QUESTIONS = seed_questions()
@@ -154,6 +156,13 @@ def test_convex_combination_by_hand():
 def test_reciprocal_rank_fusion_by_hand():
     fused = reciprocal_rank(np.array([0.9, 0.1, 0.5]), np.array([0.0, 3.0, 1.0]), k=60)
     assert fused.tolist() == pytest.approx([1 / 61, 1 / 63 + 1 / 61, 1 / 62 + 1 / 62])
+
+
+def test_label_text_shows_markdown_characters_as_typed():
+    typed = "<b>x</b> **star** _u_ [link](http://e.x) :red[RED] :smile: $x$ Q1 ¶2"
+    shown = label_text(typed)
+    assert re.sub(r"\\(.)", r"\1", shown) == typed
+    assert not re.search(r"(?<!\\)[*_\[\]():$<>]", shown)
 
 
 def test_highlighting_escapes_document_text_and_marks_spans():
