@@ -155,8 +155,10 @@ def show_answer(answer: Answer) -> None:
     if not answer.answerable:
         never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
         st.warning(
-            f"The library does not seem to address this question.{never} "
-            "The closest passages are listed below for reference, not as answers."
+            label_text(
+                f"The library does not seem to address this question.{never} "
+                "The closest passages are listed below for reference, not as answers."
+            )
         )
         return
     st.subheader("Answer")

@@ -162,6 +162,10 @@ def read_manifest(data_dir: Path) -> dict:
     return manifest
 
 
+# Files every build has; a manifest that lists none of its files would otherwise verify nothing.
+ESSENTIAL_FILES = frozenset({"documents.json", "passages.json", "passage_vectors.npy"})
+
+
 def verify_index(data_dir: Path) -> dict:
     """The current build's manifest, once every file it lists matches its checksum.
 
@@ -171,7 +175,7 @@ def verify_index(data_dir: Path) -> dict:
     manifest = read_manifest(data_dir)
     build = current_build(data_dir)
     files = manifest.get("files")
-    if not isinstance(files, dict) or not {"passages.json", "documents.json", "passage_vectors.npy"} <= set(files):
+    if not isinstance(files, dict) or not set(files) >= ESSENTIAL_FILES:
         raise IndexFormatError(f"the manifest of {build} does not list the build's files; rebuild the index")
     for name, expected in files.items():
         path = build / name
