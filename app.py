@@ -77,14 +77,14 @@ def cached_answer(_library: Library, index: str, question: str, doc_ids: tuple[s
     return ask(_library, question, k=k, doc_ids=doc_ids or None, role=role)
 
 
-def build_with_progress(settings: Settings) -> BuildReport:
-    """Build or update the index, showing a progress bar and any skipped files."""
+def build_with_progress(settings: Settings, after_removal: bool = False) -> BuildReport:
+    """Build or update the index, showing a progress bar and any skipped files (see ``build_index``)."""
     bar = st.progress(0.0, text="Building the index for the first time…")
 
     def progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{STAGES.get(stage, stage)}: {done}/{total}")
 
-    report = build_index(settings.corpus_dir, settings.index_dir, settings.model, progress)
+    report = build_index(settings.corpus_dir, settings.index_dir, settings.model, progress, after_removal)
     bar.empty()
     for problem in report.problems:
         st.warning(label_text(f"Skipped a file: {problem}"))
@@ -384,10 +384,10 @@ def cite_page() -> None:
     show_check(library, check)
 
 
-def rebuild(settings: Settings) -> None:
+def rebuild(settings: Settings, after_removal: bool = False) -> None:
     """Update the index after the library changed, with a progress bar, and reload it everywhere."""
     try:
-        report = build_with_progress(settings)
+        report = build_with_progress(settings, after_removal)
         st.success(f"Index updated: {report.documents} documents, {report.passages} passages.")
     except VerbatimError as err:
         show_error(f"The index was not updated: {err}")
@@ -437,7 +437,7 @@ def edit_document(settings: Settings, library: Library, doc_id: str) -> None:
             st.rerun()
     if st.button(f"Remove {doc_id} from the library", key=f"remove-{doc_id}"):
         remove_document(settings.corpus_dir, doc_id)
-        rebuild(settings)
+        rebuild(settings, after_removal=True)
         st.rerun()
 
 

@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "remove":
             print(f"removed {remove_document(args.corpus, args.doc_id)}")
         model = getattr(args, "model", Settings.from_env().model)
-        report = build_index(args.corpus, args.index, model_name=model, progress=show_progress)
+        report = build_index(
+            args.corpus, args.index, model_name=model, progress=show_progress, after_removal=args.command == "remove"
+        )
     except VerbatimError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -51,7 +51,9 @@ class BuildReport:
 
     def summary(self) -> str:
         """One line a person reads after a build."""
-        if self.up_to_date:
+        if not self.documents:
+            head = f"The library is empty; its index in {self.index_dir} was deleted"
+        elif self.up_to_date:
             head = f"Index in {self.index_dir} is up to date: {self.documents} documents, {self.passages} passages"
         else:
             head = (
@@ -137,21 +139,35 @@ def _sentences_in_context(
 
 
 def build_index(
-    corpus_dir: Path, index_dir: Path, model_name: str = DEFAULT_MODEL, progress: Progress | None = None
+    corpus_dir: Path,
+    index_dir: Path,
+    model_name: str = DEFAULT_MODEL,
+    progress: Progress | None = None,
+    after_removal: bool = False,
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with ``corpus_dir``.
 
     An index whose fingerprint matches is left alone and nothing is embedded;
     otherwise only texts whose content hash is not in the current build are
     embedded. Unreadable files are skipped and reported, never fatal.
+    ``after_removal`` says the caller has just removed a document: if none is
+    left, the index is deleted, since it still holds the removed text.
+    Otherwise an empty corpus folder (perhaps a mistyped one) is an error and
+    the index is kept.
     """
     # The corpus is read under the lock too: two sessions adding documents at once
     # must not each build from a listing that misses the other's file.
     with exclusive_lock(index_dir):
         scan = scan_corpus(corpus_dir)
+        if not scan.documents and after_removal:
+            store.delete_index(index_dir)
+            return BuildReport(False, 0, 0, 0, 0, 0, 0.0, index_dir, scan.problems)
         if not scan.documents:
             problems = "".join(f"\n  {p}" for p in scan.problems)
-            raise LibraryError(f"no readable documents in {corpus_dir}{problems}")
+            raise LibraryError(
+                f"no readable documents in {corpus_dir}{problems}\n"
+                "add some with: python -m index add PATH..., or on the app's Library page"
+            )
         return _build_locked(scan, index_dir, model_name, progress, with_sentences=True)
 
 

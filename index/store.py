@@ -131,6 +131,15 @@ def write_index(data_dir: Path, stored: StoredIndex) -> Path:
     return final
 
 
+def delete_index(data_dir: Path) -> None:
+    """Remove every build and the ``CURRENT`` pointer: the index, with the text it holds, is gone.
+
+    ``CURRENT`` goes first, so a reader finds no index rather than a half-deleted one.
+    """
+    (data_dir / CURRENT_FILE).unlink(missing_ok=True)
+    shutil.rmtree(data_dir / BUILDS_DIR, ignore_errors=True)
+
+
 def current_build(data_dir: Path) -> Path:
     """The directory of the build ``CURRENT`` names; IndexMissingError when there is none."""
     pointer = data_dir / CURRENT_FILE

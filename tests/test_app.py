@@ -207,3 +207,9 @@ def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monke
     assert not app.exception
     assert list(app.dataframe[0].value["document"]) == ["ferry"]
     assert not (tmp_path / "corpus" / "museum.txt").exists()
+
+    app.selectbox[0].select("ferry").run()
+    next(b for b in app.button if b.label.startswith("Remove ferry")).click().run()
+    assert not app.exception
+    assert "no readable documents" in app.error[0].value  # and the upload form to add some
+    assert not (tmp_path / "index" / "CURRENT").exists()  # the removed text is not kept in an old build

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index import PROJECT_ROOT, build_index
-from index.errors import LibraryError
+from index.errors import IndexMissingError, LibraryError
 from index.formats import MAX_DOCUMENT_BYTES, html_text
 from index.manage import add_documents, remove_document, set_metadata
 from index.store import read_index
@@ -134,6 +134,21 @@ def test_removing_from_a_mistyped_folder_names_it_and_creates_nothing(tmp_path):
     with pytest.raises(LibraryError, match="there is no library folder"):
         set_metadata(tmp_path / "corpsu", "ferry", {"title": "Ferry"})
     assert not (tmp_path / "corpsu").exists()
+
+
+def test_removing_the_last_document_deletes_the_index_and_its_text(library_dirs, tmp_path):
+    corpus, index = library_dirs
+    (tmp_path / "empty-by-mistake").mkdir()
+    with pytest.raises(LibraryError, match="no readable documents"):
+        build_index(tmp_path / "empty-by-mistake", index)  # an empty folder named by mistake
+    assert Library.open(index).passages  # ...leaves the index alone
+
+    remove_document(corpus, "ferry")
+    report = build_index(corpus, index, after_removal=True)
+    assert report.documents == 0 and "library is empty" in report.summary()
+    assert not any(b"night ferry" in f.read_bytes() for f in index.rglob("*") if f.is_file())
+    with pytest.raises(IndexMissingError):
+        Library.open(index)
 
 
 def test_thousands_of_tiny_files_are_taken_in_one_call(tmp_path):
