@@ -18,7 +18,7 @@ from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
 from index.manage import add_documents, remove_document, set_metadata
 from index.records import Passage
 from retrieval import Answer, AnswerSentence, Hit, Library, StaleIndexError, ask
-from retrieval.citations import as_markdown, as_plain, as_quotation, citation_link
+from retrieval.citations import CITE_PAGE, app_root, as_markdown, as_plain, as_quotation, citation_link
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import escaped, highlighted_html, label_text
 from retrieval.quotes import VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
@@ -50,6 +50,7 @@ document side by side; **Cite** also checks whether a pasted quote was really sa
 **Library** adds your own documents (txt, md, html, pdf, docx), edits their
 metadata and removes them.
 """
+PAGE_PATHS = ("ask", "compare", CITE_PAGE, "library")  # in the order of the navigation
 ROLE_CHOICES = {"All speakers": "all", "Answers only": "answer", "Questions only": "question"}
 STAGES = {
     "reading": "Reading documents",
@@ -310,7 +311,9 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
     cited = document.text[spans[0][0] : spans[0][1]]
     st.caption("Copy the citation")
     st.code(as_plain(passage, document), language=None)
-    st.code(as_markdown(passage, citation_link(passage, start, end)), language=None)
+    # Absolute, so the link still opens this passage when pasted into notes or a draft.
+    base = app_root(st.context.url or "", PAGE_PATHS)
+    st.code(as_markdown(passage, citation_link(passage, start, end, base)), language=None)
     st.code(as_quotation(cited, passage, document), language=None)
 
 
@@ -423,18 +426,24 @@ def upload_documents(settings: Settings) -> None:
 def edit_document(settings: Settings, library: Library, doc_id: str) -> None:
     """The metadata form and the remove button of one document."""
     document = library.documents[doc_id]
+    shown = {
+        "title": document.title,
+        "short_title": document.short_title,
+        "date": document.date,
+        "place": document.place,
+        "source": document.origin,
+    }
+    labels = {"short_title": "Short title (used in citations)", "date": "Date (YYYY-MM-DD)"}
     with st.form(f"edit-{doc_id}"):
-        fields = {
-            "title": st.text_input("Title", document.title),
-            "short_title": st.text_input("Short title (used in citations)", document.short_title),
-            "date": st.text_input("Date (YYYY-MM-DD)", document.date),
-            "place": st.text_input("Place", document.place),
-            "source": st.text_input("Source", document.origin),
-        }
+        fields = {name: st.text_input(labels.get(name, name.capitalize()), value) for name, value in shown.items()}
         if st.form_submit_button("Save metadata"):
-            set_metadata(settings.corpus_dir, doc_id, fields)
-            rebuild(settings)
-            st.rerun()
+            # Only what was edited is saved: a short title shown because it follows
+            # the title must go on following it when only the title changes.
+            changed = {name: value for name, value in fields.items() if value != shown[name]}
+            if changed:
+                set_metadata(settings.corpus_dir, doc_id, changed)
+                rebuild(settings)
+                st.rerun()
     if st.button(f"Remove {doc_id} from the library", key=f"remove-{doc_id}"):
         remove_document(settings.corpus_dir, doc_id)
         rebuild(settings, after_removal=True)
@@ -480,11 +489,10 @@ def library_page() -> None:
 def main() -> None:
     """The app: the Ask, Compare, Cite and Library pages."""
     st.set_page_config(page_title="Verbatim", page_icon="❝", layout="wide")
+    functions = (ask_page, compare_page, cite_page, library_page)
     pages = [
-        st.Page(ask_page, title="Ask", url_path="ask", default=True),
-        st.Page(compare_page, title="Compare", url_path="compare"),
-        st.Page(cite_page, title="Cite", url_path="cite"),
-        st.Page(library_page, title="Library", url_path="library"),
+        st.Page(page, title=path.capitalize(), url_path=path, default=path == "ask")
+        for page, path in zip(functions, PAGE_PATHS, strict=True)
     ]
     st.navigation(pages).run()
 

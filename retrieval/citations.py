@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from index.records import Document, Passage
@@ -15,6 +16,15 @@ def citation_link(passage: Passage, start: int | None = None, end: int | None = 
     if start is not None and end is not None:
         params |= {"start": start, "end": end}
     return f"{base.rstrip('/')}/{CITE_PAGE}?{urlencode(params)}" if base else f"{CITE_PAGE}?{urlencode(params)}"
+
+
+def app_root(page_url: str, page_paths: Iterable[str]) -> str:
+    """The app's root URL from the URL of one of its pages: "http://host:8501/ask" → "http://host:8501".
+
+    Whatever path the app is served under (a proxy's prefix) is kept.
+    """
+    root, _, last = page_url.rstrip("/").rpartition("/")
+    return root if last in set(page_paths) and "://" in root else page_url.rstrip("/")
 
 
 def attribution(passage: Passage, document: Document) -> str:

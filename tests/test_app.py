@@ -203,6 +203,12 @@ def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monke
     assert Library.open(tmp_path / "index").passages[0].label.startswith("Ferry notice, 2 Mar 2025")
 
     app.selectbox[0].select("museum").run()
+    app.text_input[0].input("Museum notice")  # the title only: the short title follows it
+    next(b for b in app.button if b.label == "Save metadata").click().run()
+    museum = next(p for p in Library.open(tmp_path / "index").passages if p.doc_id == "museum")
+    assert museum.label.startswith("Museum notice")
+
+    app.selectbox[0].select("museum").run()
     next(b for b in app.button if b.label.startswith("Remove museum")).click().run()
     assert not app.exception
     assert list(app.dataframe[0].value["document"]) == ["ferry"]

@@ -136,6 +136,9 @@ def test_citation_link_from_an_answer_opens_the_highlighted_passage(app_url, pag
     marked.wait_for(timeout=60_000)
     assert marked.inner_text() == cited
     page.get_by_text("Copy the citation").wait_for(timeout=30_000)  # rendered after the passage
+    # The Markdown form links back here from wherever it is pasted: an absolute URL.
+    markdown = page.locator("code").filter(has_text="](").first.inner_text()
+    assert markdown.endswith(")") and markdown.split("](")[1][:-1] == page.url
 
 
 def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):

@@ -10,7 +10,7 @@ import pytest
 from evaluation.quote_set import generate_cases, handmade_cases, score_cases
 from index import PROJECT_ROOT, build_index
 from retrieval import Library, QueryError
-from retrieval.citations import as_quotation, attribution, citation_link
+from retrieval.citations import app_root, as_quotation, attribution, citation_link
 from retrieval.quotes import verify_quote
 from tests.conftest import source_text
 from tests.test_cli import run
@@ -76,6 +76,17 @@ def test_quotation_with_attribution_and_link():
         "“We need to focus on action.” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"
     )
     assert citation_link(passage, 12, 20) == "cite?passage=duma%3Aabc&start=12&end=20"
+    pages = ("ask", "cite")
+    for page_url, root in [
+        ("http://localhost:8501/ask", "http://localhost:8501"),
+        ("http://localhost:8501/", "http://localhost:8501"),  # the default page has no path
+        ("https://example.org/verbatim/cite", "https://example.org/verbatim"),  # served under a prefix
+        ("https://example.org/asking", "https://example.org/asking"),
+    ]:
+        assert app_root(page_url, pages) == root
+    assert citation_link(passage, base=app_root("http://localhost:8501/ask", pages)) == (
+        "http://localhost:8501/cite?passage=duma%3Aabc"
+    )
 
 
 def test_an_accent_typed_another_way_is_still_the_exact_words(tmp_path):
