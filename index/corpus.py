@@ -87,21 +87,38 @@ def _write_atomically(path: Path, content: str) -> None:
 def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
     """The text of a converted format, extracted once and stored under ``.text/`` beside it.
 
-    The stored copy is reused while the original's bytes are unchanged.
+    The stored copy is reused while the original's bytes are unchanged and the
+    copy is the one written (its checksum matches); a copy that was damaged or
+    edited is extracted again rather than cited.
     """
     folder = path.parent / TEXT_DIR
     text_path, info_path = folder / f"{path.name}.txt", folder / f"{path.name}.json"
     digest = hashlib.sha256(data).hexdigest()
-    if text_path.exists() and info_path.exists():
-        info = json.loads(info_path.read_text(encoding="utf-8"))
-        if info.get("sha256") == digest:
-            text = text_path.read_bytes().decode("utf-8")
-            return text_path, Extracted(text, tuple(info.get("page_starts", ())))
+    stored = _stored_text(text_path, info_path, digest)
+    if stored is not None:
+        return text_path, stored
     extracted = extract(path, data)
     folder.mkdir(exist_ok=True)
     _write_atomically(text_path, extracted.text)
-    _write_atomically(info_path, json.dumps({"sha256": digest, "page_starts": list(extracted.page_starts)}))
+    info = {
+        "sha256": digest,
+        "text_sha256": hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
+        "page_starts": list(extracted.page_starts),
+    }
+    _write_atomically(info_path, json.dumps(info))
     return text_path, extracted
+
+
+def _stored_text(text_path: Path, info_path: Path, digest: str) -> Extracted | None:
+    """The stored extraction of the original with this digest, or None when it is missing, stale or damaged."""
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+        raw = text_path.read_bytes()
+        if info["sha256"] != digest or info["text_sha256"] != hashlib.sha256(raw).hexdigest():
+            return None
+        return Extracted(raw.decode("utf-8"), tuple(int(start) for start in info["page_starts"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 _SHAPES = {"speakers": (dict, "an object mapping labels to names"), "boilerplate": (list, "a list of patterns")}

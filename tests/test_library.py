@@ -63,6 +63,21 @@ def test_every_format_is_indexed_with_exact_spans_into_the_stored_text(library_d
     assert "The harbour works end in October" in harbour_text
 
 
+@pytest.mark.parametrize(
+    ("damaged", "content"),
+    [("harbour.html.json", b"{not json"), ("harbour.html.txt", b"The harbour works end in March.\n")],
+)
+def test_a_damaged_or_edited_text_copy_is_extracted_again_not_cited(library_dirs, damaged, content):
+    corpus, index = library_dirs
+    add_documents(corpus, [("harbour.html", HOSTILE_HTML.encode())])
+    build_index(corpus, index)
+    (corpus / ".text" / damaged).write_bytes(content)
+    build_index(corpus, index)
+    text = Library.open(index, corpus).documents["harbour"].text
+    assert "The harbour works end in October" in text and "March" not in text
+    assert (corpus / ".text" / "harbour.html.txt").read_text(encoding="utf-8") == text
+
+
 def test_a_page_that_leaves_out_its_closing_head_tag_keeps_its_body():
     page = b"<html><head><title>Port</title><body><p>The harbour opens at dawn.</p><script>x()</script></body>"
     assert html_text(Path("port.html"), page).text == "The harbour opens at dawn.\n"
