@@ -48,7 +48,7 @@ Each citation is a link to the **Cite** page, which shows the passage in its
 context and the citation to copy. **Compare** answers one question in each
 document side by side; **Cite** also checks whether a pasted quote was really said.
 **Library** adds your own documents (txt, md, html, pdf, docx), edits their
-metadata and removes them.
+metadata and removes them (after you tick that the file is to be deleted).
 """
 PAGE_PATHS = ("ask", "compare", CITE_PAGE, "library")  # in the order of the navigation
 ROLE_CHOICES = {"All speakers": "all", "Answers only": "answer", "Questions only": "question"}
@@ -73,8 +73,8 @@ def open_library(corpus: str, index: str, signature: str) -> Library:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def cached_answer(_library: Library, index: str, question: str, doc_ids: tuple[str, ...], role: str, k: int) -> Answer:
-    """The answer to a question with these filters, remembered across reruns."""
+def cached_answer(_library: Library, build: str, question: str, doc_ids: tuple[str, ...], role: str, k: int) -> Answer:
+    """The answer to a question with these filters, remembered across reruns of the same ``build``."""
     return ask(_library, question, k=k, doc_ids=doc_ids or None, role=role)
 
 
@@ -85,8 +85,10 @@ def build_with_progress(settings: Settings, after_removal: bool = False) -> Buil
     def progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{STAGES.get(stage, stage)}: {done}/{total}")
 
-    report = build_index(settings.corpus_dir, settings.index_dir, settings.model, progress, after_removal)
-    bar.empty()
+    try:
+        report = build_index(settings.corpus_dir, settings.index_dir, settings.model, progress, after_removal)
+    finally:
+        bar.empty()
     for problem in report.problems:
         st.warning(label_text(f"Skipped a file: {problem}"))
     return report
@@ -109,6 +111,18 @@ def load_library() -> Library | None:
     except VerbatimError as err:
         show_error(f"Cannot open the library: {err}")
         return None
+
+
+def build_key(library: Library) -> str:
+    """What identifies the build's contents: answers cached under it are never shown for another build,
+    such as one made after a document changed outside the app."""
+    return library.stored.manifest["corpus_fingerprint"]
+
+
+def html_block(html: str) -> None:
+    """Render app-made HTML. Opening with a block tag makes Streamlit's Markdown parser leave the
+    contents alone: inside a paragraph it would turn ":x:" into an emoji and "www.x.org" into a link."""
+    st.markdown(f"<div>{html}</div>", unsafe_allow_html=True)
 
 
 def show_error(message: str) -> None:
@@ -188,12 +202,12 @@ def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
         with st.expander("Context"):
             question = library.question_text(p)
             if question:
-                st.markdown(f"<small><b>Question:</b> {escaped(question)}</small>", unsafe_allow_html=True)
+                html_block(f"<small><b>Question:</b> {escaped(question)}</small>")
             for neighbour in library.neighbours(p):
                 body = escaped(neighbour.text)
                 if neighbour == p:
                     body = f"<b>{body}</b>"
-                st.markdown(f"<small>{escaped(neighbour.label)}</small><br>{body}", unsafe_allow_html=True)
+                html_block(f"<small>{escaped(neighbour.label)}</small><br>{body}")
 
 
 def ask_page() -> None:
@@ -210,7 +224,7 @@ def ask_page() -> None:
     if not question.strip():
         return
     try:
-        answer = cached_answer(library, str(library.index_dir), question, doc_ids, role, k)
+        answer = cached_answer(library, build_key(library), question, doc_ids, role, k)
     except VerbatimError as err:
         show_error(str(err))
         return
@@ -224,8 +238,8 @@ def ask_page() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def cached_comparison(_library: Library, index: str, question: str, doc_ids: tuple[str, ...], k: int) -> Comparison:
-    """The comparison of these documents on this question, remembered across reruns."""
+def cached_comparison(_library: Library, build: str, question: str, doc_ids: tuple[str, ...], k: int) -> Comparison:
+    """The comparison of these documents on this question, remembered across reruns of the same ``build``."""
     return compare(_library, question, doc_ids=doc_ids or None, k=k)
 
 
@@ -246,7 +260,7 @@ def show_contrasts(comparison: Comparison) -> None:
 
 def show_column(column: Column) -> None:
     """One document's own answer to the question, or a plain statement that it has none."""
-    st.markdown(f"#### {escaped(column.title)}", unsafe_allow_html=True)
+    st.markdown(f"<h4>{escaped(column.title)}</h4>", unsafe_allow_html=True)
     if not column.addressed:
         st.info("This document does not address the question.")
         return
@@ -279,7 +293,7 @@ def compare_page() -> None:
         st.warning("Choose at least two documents to compare.")
         return
     try:
-        comparison = cached_comparison(library, str(library.index_dir), question, tuple(docs), k)
+        comparison = cached_comparison(library, build_key(library), question, tuple(docs), k)
     except VerbatimError as err:
         show_error(str(err))
         return
@@ -299,7 +313,7 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
     spans = [(start, end)] if start is not None and end is not None else [(passage.start, passage.end)]
     question = library.question_text(passage)
     if question:
-        st.markdown(f"<small><b>Question:</b> {escaped(question)}</small>", unsafe_allow_html=True)
+        html_block(f"<small><b>Question:</b> {escaped(question)}</small>")
     for neighbour in library.neighbours(passage):
         body = highlighted_html(neighbour.text, neighbour.start, spans if neighbour == passage else [])
         who = f"{escaped(neighbour.speaker or 'unattributed')} ({neighbour.role})"
@@ -310,7 +324,7 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
         )
     cited = document.text[spans[0][0] : spans[0][1]]
     st.caption("Copy the citation")
-    st.code(as_plain(passage, document), language=None)
+    st.code(as_plain(passage, document, start, end), language=None)
     # Absolute, so the link still opens this passage when pasted into notes or a draft.
     base = app_root(st.context.url or "", PAGE_PATHS)
     st.code(as_markdown(passage, citation_link(passage, start, end, base)), language=None)
@@ -339,10 +353,9 @@ def show_check(library: Library, check: QuoteCheck) -> None:
         role = "the questioner's words, not the official's" if match.role == "question" else match.role
         with st.container(border=True):
             link = cite_link(passage, match.start, match.end) if passage else escaped(match.citation)
-            st.markdown(
+            html_block(
                 f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
-                f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>",
-                unsafe_allow_html=True,
+                f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>"
             )
             if check.verdict == "close":
                 st.markdown(f'<p class="quote-diff">{show_diff(match)}</p>', unsafe_allow_html=True)
@@ -387,16 +400,27 @@ def cite_page() -> None:
     show_check(library, check)
 
 
-def rebuild(settings: Settings, after_removal: bool = False) -> None:
-    """Update the index after the library changed, with a progress bar, and reload it everywhere."""
+def flash(kind: str, message: str) -> None:
+    """Keep a message ("success", "info", "error") to show at the top of the Library page after the rerun
+    that redraws the page: shown at once, it would vanish with the rerun."""
+    st.session_state.setdefault("flashes", []).append((kind, label_text(message)))
+
+
+def show_flashes() -> None:
+    """The messages kept by ``flash``, once."""
+    for kind, message in st.session_state.pop("flashes", []):
+        {"success": st.success, "info": st.info, "error": st.error}[kind](message)
+
+
+def rebuild_and_redraw(settings: Settings, after_removal: bool = False) -> None:
+    """Update the index after the library changed, reload it everywhere and redraw the page with the outcome."""
     try:
         report = build_with_progress(settings, after_removal)
-        st.success(f"Index updated: {report.documents} documents, {report.passages} passages.")
+        flash("success", f"Index updated: {report.documents} documents, {report.passages} passages.")
     except VerbatimError as err:
-        show_error(f"The index was not updated: {err}")
+        flash("error", f"The index was not updated: {err}")
     open_library.clear()
-    cached_answer.clear()
-    cached_comparison.clear()
+    st.rerun()
 
 
 def upload_documents(settings: Settings) -> None:
@@ -413,14 +437,11 @@ def upload_documents(settings: Settings) -> None:
         return
     results = add_documents(settings.corpus_dir, [(f.name, f.getvalue()) for f in files])
     for result in results:
-        show = {"added": st.success, "updated": st.success, "duplicate": st.info, "rejected": st.error}[result.status]
-        show(
-            label_text(
-                f"{result.name}: {result.message}" if result.status == "rejected" else f"{result.name} {result.message}"
-            )
-        )
+        kind = {"added": "success", "updated": "success", "duplicate": "info", "rejected": "error"}[result.status]
+        flash(kind, f"{result.name}: {result.message}" if kind == "error" else f"{result.name} {result.message}")
     if any(r.status in ("added", "updated") for r in results):
-        rebuild(settings)
+        rebuild_and_redraw(settings)
+    show_flashes()
 
 
 def edit_document(settings: Settings, library: Library, doc_id: str) -> None:
@@ -442,18 +463,21 @@ def edit_document(settings: Settings, library: Library, doc_id: str) -> None:
             changed = {name: value for name, value in fields.items() if value != shown[name]}
             if changed:
                 set_metadata(settings.corpus_dir, doc_id, changed)
-                rebuild(settings)
-                st.rerun()
-    if st.button(f"Remove {doc_id} from the library", key=f"remove-{doc_id}"):
+                rebuild_and_redraw(settings)
+    file_name = Path(document.original or document.source).name
+    sure = st.checkbox(
+        label_text(f"Yes, delete {file_name} and its metadata (title, date, speakers) for good"), key=f"sure-{doc_id}"
+    )
+    if st.button(f"Remove {doc_id} from the library", key=f"remove-{doc_id}", disabled=not sure):
         remove_document(settings.corpus_dir, doc_id)
-        rebuild(settings, after_removal=True)
-        st.rerun()
+        rebuild_and_redraw(settings, after_removal=True)
 
 
 def library_page() -> None:
     """Library: the documents, adding and removing them, their metadata and the index's health."""
     st.title("Verbatim — Library")
     settings = Settings.from_env()
+    show_flashes()
     library = load_library()
     if library is None:
         upload_documents(settings)

@@ -56,7 +56,7 @@ def read_metadata(corpus_dir: Path) -> dict[str, dict]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8-sig"))  # Windows editors may open it with a BOM
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise LibraryError(f"{path}: not valid JSON ({err}); fix or delete the file") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -122,13 +122,20 @@ def _stored_text(text_path: Path, info_path: Path, digest: str) -> Extracted | N
 
 
 _SHAPES = {"speakers": (dict, "an object mapping labels to names"), "boilerplate": (list, "a list of patterns")}
+_TEXT_FIELDS = ("title", "short_title", "date", "place", "source", "opening_speaker")
 
 
 def _check_types(path: Path, metadata: dict) -> None:
-    """A DocumentError when a metadata field has the wrong shape: a string read as a list would mean its letters."""
+    """A DocumentError when a metadata field has the wrong shape: a string read as a list would mean its
+    letters, and a list or null read as text would put "['a', 'b']" or "None" into citations."""
     for key, (kind, shape) in _SHAPES.items():
         if key in metadata and not isinstance(metadata[key], kind):
             raise DocumentError(str(path), f"its {key!r} in {METADATA_FILE} must be {shape}, not {metadata[key]!r}")
+    texts = [(key, metadata[key]) for key in _TEXT_FIELDS if key in metadata]
+    texts += [(f"speakers[{label!r}]", name) for label, name in metadata.get("speakers", {}).items()]
+    for key, value in texts:
+        if not isinstance(value, str):
+            raise DocumentError(str(path), f"its {key} in {METADATA_FILE} must be text, not {value!r}")
 
 
 def load_document(path: Path, metadata: dict) -> LoadedDocument:

@@ -12,6 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +22,7 @@ from index.formats import SUPPORTED_SUFFIXES, extract
 from index.locks import exclusive_lock
 
 EDITABLE_FIELDS = ("title", "short_title", "date", "place", "source")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f]|^\.|\.\.")
 
 
@@ -133,6 +135,14 @@ def set_metadata(corpus_dir: Path, doc_id: str, fields: dict[str, str]) -> None:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise LibraryError(f"cannot edit {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE_FIELDS)}")
+    written = fields.get("date", "").strip()
+    if written:
+        try:
+            if not _ISO_DAY.fullmatch(written):
+                raise ValueError
+            date.fromisoformat(written)
+        except ValueError:
+            raise LibraryError(f"the date {written!r} is not a day of the calendar written YYYY-MM-DD") from None
     with exclusive_lock(_existing_library(corpus_dir)):
         path = _document_file(corpus_dir, doc_id)
         metadata = read_metadata(corpus_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
@@ -39,14 +40,16 @@ def attribution(passage: Passage, document: Document) -> str:
     return ", ".join(part for part in (speaker, document.short_title, document.display_date, locator) if part)
 
 
-def as_plain(passage: Passage, document: Document) -> str:
-    """The citation as plain text: label, title and file."""
-    return f"{passage.label}. {document.title}. {document.source}, characters {passage.start}–{passage.end}."
+def as_plain(passage: Passage, document: Document, start: int | None = None, end: int | None = None) -> str:
+    """The citation as plain text: label, title, file and the characters cited (the whole passage by default)."""
+    start, end = (passage.start, passage.end) if start is None or end is None else (start, end)
+    return f"{passage.label}. {document.title}. {document.source}, characters {start}–{end}."
 
 
 def as_markdown(passage: Passage, link: str) -> str:
-    """The citation as a Markdown link to the Cite page."""
-    return f"[{passage.label}]({link})"
+    """The citation as a Markdown link to the Cite page; brackets in the label cannot break the link."""
+    label = re.sub(r"([\\\[\]])", r"\\\1", passage.label)
+    return f"[{label}]({link})"
 
 
 def as_quotation(text: str, passage: Passage, document: Document) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +15,11 @@ from index.corpus import scan_corpus
 from index.embedding import Embedder
 from index.records import Document, Passage
 from retrieval.errors import QueryError, StaleIndexError
+
+
+def _typed_label(label: str) -> str:
+    """A citation label as a person may type it: one space between words, any dash, any case."""
+    return re.sub(r"\s+[-–—]+\s+", " — ", " ".join(label.split())).casefold()
 
 
 @dataclass(frozen=True)
@@ -85,12 +91,17 @@ class Library:
 
     @cached_property
     def label_index(self) -> dict[str, int]:
-        """Index row of each citation label, for looking a citation up by hand."""
-        return {p.label: row for row, p in enumerate(self.passages)}
+        """Index row of each citation label in its typed-by-hand form (see ``_typed_label``)."""
+        return {_typed_label(p.label): row for row, p in enumerate(self.passages)}
 
     def passage(self, passage_id_or_label: str) -> Passage:
-        """The passage with this id or citation label; QueryError when there is none."""
-        row = self.row_of.get(passage_id_or_label, self.label_index.get(passage_id_or_label))
+        """The passage with this id or citation label; QueryError when there is none.
+
+        A label is found however it was pasted or typed: in any case, with extra
+        spaces, or with a hyphen or en dash for the em dash.
+        """
+        key = passage_id_or_label.strip()
+        row = self.row_of.get(key, self.label_index.get(_typed_label(key)))
         if row is None:
             raise QueryError(f"no passage has the id or citation {passage_id_or_label!r}")
         return self.passages[row]

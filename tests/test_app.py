@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -70,6 +72,30 @@ def test_document_html_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):
     html = page_html(app)
     assert "lighthouse keeper" in html
     assert "<script>" not in html and "<img" not in html and "&lt;script&gt;" in html
+
+
+def test_document_text_is_never_read_as_markdown_and_a_changed_file_is_never_answered_from_memory(
+    tmp_path, monkeypatch
+):
+    said = "Answer: The referendum result :x: was rejected; see www.example.org or write to press@example.org.\n"
+    write_transcript(tmp_path / "corpus", "vote.txt", said)
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    app.text_input[0].input("What was the referendum result?").run()
+    shown = [m.value for m in app.markdown if m.allow_html and "referendum" in m.value]
+    assert len(shown) >= 3  # the answer sentence, the passage card, the passage in its context
+    # Streamlit reads Markdown (":x:" as an emoji, bare addresses as links) inside a paragraph,
+    # never inside an HTML block, which must open the element.
+    assert all(re.match(r"<(div|p|h4)\b", html) for html in shown), shown
+
+    (tmp_path / "corpus" / "vote.txt").write_text(said.replace("rejected", "approved"), encoding="utf-8")
+    app.run()  # the next page view after the file changed on disk
+    assert not app.exception
+    html = page_html(app)
+    assert "approved" in html and "rejected" not in html
 
 
 def test_filters_that_leave_nothing_say_so_and_judge_nothing(tmp_path, monkeypatch):
@@ -198,8 +224,15 @@ def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monke
     app.text_input[2].input("2025-03-02")  # date
     next(b for b in app.button if b.label == "Save metadata").click().run()
     assert not app.exception
+    assert any("Index updated" in s.value and "2 documents" in s.value for s in app.success)  # kept over the redraw
     from retrieval import Library
 
+    assert Library.open(tmp_path / "index").passages[0].label.startswith("Ferry notice, 2 Mar 2025")
+
+    app.selectbox[0].select("ferry").run()
+    app.text_input[2].input("2025-13-45")
+    next(b for b in app.button if b.label == "Save metadata").click().run()
+    assert any("not a day of the calendar" in e.value for e in app.error)
     assert Library.open(tmp_path / "index").passages[0].label.startswith("Ferry notice, 2 Mar 2025")
 
     app.selectbox[0].select("museum").run()
@@ -209,12 +242,16 @@ def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monke
     assert museum.label.startswith("Museum notice")
 
     app.selectbox[0].select("museum").run()
+    remove = next(b for b in app.button if b.label.startswith("Remove museum"))
+    assert remove.disabled  # until the deletion is confirmed
+    app.checkbox(key="sure-museum").check().run()
     next(b for b in app.button if b.label.startswith("Remove museum")).click().run()
     assert not app.exception
     assert list(app.dataframe[0].value["document"]) == ["ferry"]
     assert not (tmp_path / "corpus" / "museum.txt").exists()
 
     app.selectbox[0].select("ferry").run()
+    app.checkbox(key="sure-ferry").check().run()
     next(b for b in app.button if b.label.startswith("Remove ferry")).click().run()
     assert not app.exception
     assert "no readable documents" in app.error[0].value  # and the upload form to add some

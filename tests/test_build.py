@@ -174,7 +174,12 @@ def test_documents_with_nothing_to_search_are_an_error_not_an_empty_index(tmp_pa
 
 @pytest.mark.parametrize(
     ("field", "value", "shape"),
-    [("boilerplate", "^Menu$", "a list of patterns"), ("speakers", "Answer", "an object mapping labels")],
+    [
+        ("boilerplate", "^Menu$", "a list of patterns"),
+        ("speakers", "Answer", "an object mapping labels"),
+        ("title", ["Government", "Hour"], "must be text"),
+        ("speakers", {"Answer": None}, "must be text"),
+    ],
 )
 def test_metadata_of_the_wrong_shape_names_the_field(tmp_path, field, value, shape):
     corpus = small_corpus(tmp_path / "corpus")
@@ -182,6 +187,13 @@ def test_metadata_of_the_wrong_shape_names_the_field(tmp_path, field, value, sha
     (corpus / "library.json").write_text(json.dumps({name: {field: value}}))
     problems = [str(p) for p in scan_corpus(corpus).problems]
     assert any(name in p and field in p and shape in p for p in problems), problems
+
+
+def test_metadata_saved_with_a_byte_order_mark_is_read(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    name = sorted(p.name for p in corpus.glob("*.txt"))[0]
+    (corpus / "library.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({name: {"title": "Notepad"}}).encode())
+    assert "Notepad" in [loaded.document.title for loaded in scan_corpus(corpus).documents]
 
 
 def test_broken_metadata_file_names_the_problem(tmp_path):

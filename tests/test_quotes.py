@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from dataclasses import replace
 
 import pytest
 
 from evaluation.quote_set import generate_cases, handmade_cases, score_cases
 from index import PROJECT_ROOT, build_index
 from retrieval import Library, QueryError
-from retrieval.citations import app_root, as_quotation, attribution, citation_link
+from retrieval.citations import app_root, as_markdown, as_plain, as_quotation, attribution, citation_link
 from retrieval.quotes import verify_quote
 from tests.conftest import source_text
 from tests.test_cli import run
@@ -54,6 +55,14 @@ def test_questioners_words_are_attributed_to_the_questioner(library):
     assert "(question)" in as_quotation(match.text, passage, library.documents[match.doc_id])
 
 
+def test_a_citation_label_is_found_however_it_was_pasted(library):
+    label = next(p.label for p in library.passages if p.label.endswith("— Q7 ¶3"))
+    for typed in (label, f"  {label} ", label.replace(" — ", " - "), label.replace(" — ", " – "), label.upper()):
+        assert library.passage(typed).label == label
+    with pytest.raises(QueryError, match="no passage has the id or citation"):
+        library.passage(label.replace("Q7", "Q70"))
+
+
 def test_quotation_with_attribution_and_link():
     from index.records import Document, Passage
 
@@ -76,6 +85,10 @@ def test_quotation_with_attribution_and_link():
         "“We need to focus on action.” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"
     )
     assert citation_link(passage, 12, 20) == "cite?passage=duma%3Aabc&start=12&end=20"
+    assert as_plain(passage, document, 18, 22).endswith("corpus/duma.txt, characters 18–22.")
+    assert as_plain(passage, document).endswith(f"characters 10–{10 + len(text)}.")
+    bracketed = replace(passage, label="Hour [draft] — Q7 ¶2")
+    assert as_markdown(bracketed, "cite?passage=x") == r"[Hour \[draft\] — Q7 ¶2](cite?passage=x)"
     pages = ("ask", "cite")
     for page_url, root in [
         ("http://localhost:8501/ask", "http://localhost:8501"),
