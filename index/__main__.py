@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from index import Settings, VerbatimError, build_index
-from index.errors import StoreError
+from index.errors import LibraryError, StoreError
 from index.formats import MAX_DOCUMENT_BYTES
 from index.manage import add_documents, remove_document
 from index.settings import add_location_options
@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             return status(args.corpus, args.index)
         status_code = 0
         if args.command == "add":
+            if not args.corpus.is_dir():  # a mistyped --corpus must not become a library of one file
+                raise LibraryError(f"there is no library folder {args.corpus}; create it first for a new library")
             files = []
             for path in args.paths:
                 if not path.is_file() or path.stat().st_size > MAX_DOCUMENT_BYTES:

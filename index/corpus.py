@@ -204,6 +204,9 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
     for path in sorted(corpus_dir.iterdir()):
         if not path.is_file() or path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.startswith("."):
             continue
+        if not path.resolve().is_relative_to(corpus_dir.resolve()):
+            problems.append(DocumentError(str(path), "links to a file outside the library folder; copy it in instead"))
+            continue
         doc_id = doc_id_for(path)
         if doc_id in seen:
             problems.append(DocumentError(str(path), f"has the same document id as {seen[doc_id]}; rename one"))

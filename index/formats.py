@@ -37,6 +37,8 @@ def _require_words(path: Path, text: str, why_none: str) -> str:
 
 def decode_text(path: Path, data: bytes) -> str:
     """Bytes of a text file as UTF-8 text, or a DocumentError naming why they are not."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DocumentError(str(path), "is UTF-16 text; re-save it with UTF-8 encoding")
     if b"\x00" in data[:8192]:
         raise DocumentError(str(path), "looks binary (it contains NUL bytes), not a text document")
     try:
@@ -49,14 +51,17 @@ def decode_text(path: Path, data: bytes) -> str:
 
 
 class _HtmlText(HTMLParser):
-    """Collects the readable text of a page: no scripts, styles, navigation, headers or footers."""
+    """Collects the readable text of a page: no scripts or styles and, with ``chrome=False``, no
+    navigation, headers, footers or asides."""
 
-    SKIP = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "head"}
+    NEVER_TEXT = {"script", "style", "noscript", "template", "svg", "head"}
+    CHROME = {"nav", "header", "footer", "aside"}
     BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
     CELLS = {"td", "th"}
 
-    def __init__(self) -> None:
+    def __init__(self, chrome: bool) -> None:
         super().__init__(convert_charrefs=True)
+        self.skip = self.NEVER_TEXT if chrome else self.NEVER_TEXT | self.CHROME
         self.parts: list[str] = []
         self.skipped: list[str] = []  # the open elements whose text is left out, innermost last
 
@@ -68,7 +73,7 @@ class _HtmlText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "body":
             self._close("head")  # HTML5 lets a page leave out </head>
-        if tag in self.SKIP:
+        if tag in self.skip:
             self.skipped.append(tag)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
@@ -76,7 +81,7 @@ class _HtmlText(HTMLParser):
             self.parts.append("\t")
 
     def handle_endtag(self, tag):
-        if tag in self.SKIP:
+        if tag in self.skip:
             self._close(tag)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
@@ -99,9 +104,15 @@ def html_text(path: Path, data: bytes) -> Extracted:
         markup = data.decode(charset.group(1) if charset else "utf-8")
     except (LookupError, UnicodeDecodeError):
         raise DocumentError(str(path), "is HTML in an unknown or wrong encoding; save it as UTF-8") from None
-    parser = _HtmlText()
-    parser.feed(markup)
-    return Extracted(_require_words(path, _tidy("".join(parser.parts)), "has no readable text"))
+    for chrome in (False, True):
+        # Page chrome is left out, unless that leaves nothing: a <header> never
+        # closed holds the whole page.
+        parser = _HtmlText(chrome)
+        parser.feed(markup)
+        text = _tidy("".join(parser.parts))
+        if re.search(r"\w\w", text):
+            break
+    return Extracted(_require_words(path, text, "has no readable text"))
 
 
 def pdf_text(path: Path, data: bytes) -> Extracted:
@@ -109,11 +120,18 @@ def pdf_text(path: Path, data: bytes) -> Extracted:
     if not data.startswith(b"%PDF"):
         raise DocumentError(str(path), "is not a PDF, whatever its name says")
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError
 
     try:
-        pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
-    except (PdfReadError, ValueError, KeyError) as err:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError(str(path), "is password-protected; save a copy without the password")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DependencyError:
+        raise DocumentError(str(path), "is encrypted (AES); save a copy without protection") from None
+    except DocumentError:
+        raise
+    except Exception as err:  # a parser of untrusted files can fail in any way
         raise DocumentError(str(path), f"is a damaged PDF ({err})") from None
     text, starts = "", []
     for page in pages:
@@ -130,11 +148,23 @@ def docx_text(path: Path, data: bytes) -> Extracted:
     import docx
 
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (KeyError, ValueError, zipfile.BadZipFile) as err:
+        lines = [line for block in docx.Document(io.BytesIO(data)).iter_inner_content() for line in _docx_lines(block)]
+    except Exception as err:  # a parser of untrusted files can fail in any way
         raise DocumentError(str(path), f"is a damaged Word document ({err})") from None
-    text = "\n".join(p.text.strip() for p in document.paragraphs if p.text.strip()) + "\n"
-    return Extracted(_require_words(path, text, "has no text"))
+    return Extracted(_require_words(path, "\n".join(lines) + "\n", "has no text"))
+
+
+def _unique(cells: list) -> list:
+    """The cells of a row, a merged cell (listed once per grid column it spans) once."""
+    return list({id(cell._tc): cell for cell in cells}.values())
+
+
+def _docx_lines(block) -> list[str]:
+    """The non-blank lines of a paragraph, or of a table: one line per row (a merged cell once)."""
+    if hasattr(block, "rows"):
+        rows = (" ".join(" ".join(cell.text.split()) for cell in _unique(row.cells)) for row in block.rows)
+        return [row for row in rows if row.strip()]
+    return [block.text.strip()] if block.text.strip() else []
 
 
 def extract(path: Path, data: bytes) -> Extracted:

@@ -157,6 +157,15 @@ def test_bad_files_are_reported_and_skipped_without_losing_the_rest(tmp_path):
     assert "skipped" in report.summary()
 
 
+def test_a_link_to_a_file_outside_the_library_is_not_read(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    (tmp_path / "private.txt").write_text("Answer: The password of the safe is 1234.\n")
+    (corpus / "private.txt").symlink_to(tmp_path / "private.txt")
+    scan = scan_corpus(corpus)
+    assert "outside the library folder" in next(p.problem for p in scan.problems if p.path.endswith("private.txt"))
+    assert not any("safe" in loaded.document.text for loaded in scan.documents)
+
+
 def test_a_corpus_with_no_documents_is_an_error_not_an_empty_index(tmp_path):
     (tmp_path / "corpus").mkdir()
     with pytest.raises(LibraryError, match="no readable"):

@@ -113,3 +113,12 @@ def test_missing_index_is_a_message_not_a_traceback(tmp_path):
     result = run("retrieval", "ask", "Syria", "--index", str(tmp_path / "none"))
     assert result.returncode == 1
     assert "python -m index build" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_adding_to_a_mistyped_library_folder_changes_nothing(tmp_path):
+    (tmp_path / "note.txt").write_text("Answer: The ferry runs at night.\n")
+    index = tmp_path / "index"
+    note, mistyped = str(tmp_path / "note.txt"), str(tmp_path / "corpsu")
+    result = run("index", "add", note, "--corpus", mistyped, "--index", str(index))
+    assert result.returncode == 1 and "there is no library folder" in result.stderr
+    assert not (tmp_path / "corpsu").exists() and not index.exists()

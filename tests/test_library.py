@@ -11,11 +11,11 @@ import pytest
 
 from index import PROJECT_ROOT, build_index
 from index.errors import IndexMissingError, LibraryError
-from index.formats import MAX_DOCUMENT_BYTES, html_text
+from index.formats import MAX_DOCUMENT_BYTES, docx_text, html_text
 from index.manage import add_documents, remove_document, set_metadata
 from index.store import read_index
 from retrieval import Library, ask
-from tests.fixtures.documents import HOSTILE_HTML, make_docx, make_pdf
+from tests.fixtures.documents import HOSTILE_HTML, locked_pdf, make_docx, make_pdf
 
 BRIDGE_PDF = make_pdf(
     [
@@ -30,6 +30,7 @@ PORT_DOCX = make_docx(
         ("Normal", "Answer: Container traffic through the port grew by 12 percent."),
     ]
 )
+LOCKED_PDF = locked_pdf(BRIDGE_PDF, "secret")
 FERRY_TXT = b"Question: Does the night ferry still run?\nAnswer: The night ferry was cancelled for the winter season.\n"
 
 
@@ -83,6 +84,26 @@ def test_a_page_that_leaves_out_its_closing_head_tag_keeps_its_body():
     assert html_text(Path("port.html"), page).text == "The harbour opens at dawn.\n"
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><body><form action='/x'><p>Answer: The harbour opens at dawn.</p></form></body></html>",
+        b"<html><body><header><h1>Port news</h1><p>Answer: The harbour opens at dawn.</p></body></html>",
+    ],
+    ids=["page inside a form", "header never closed"],
+)
+def test_a_page_whose_text_sits_inside_page_chrome_keeps_it(page):
+    assert "Answer: The harbour opens at dawn." in html_text(Path("port.html"), page).text
+
+
+def test_word_tables_are_read_row_by_row_in_document_order():
+    data = make_docx(
+        [("Normal", "Answer: Tariffs are listed below."), ("Table", "Goods|Tariff"), ("Table", "Steel|25 percent")]
+    )
+    text = docx_text(Path("tariffs.docx"), data).text
+    assert text == "Answer: Tariffs are listed below.\nGoods Tariff\nSteel 25 percent\n"
+
+
 def test_table_cells_stay_apart_and_rows_stay_lines():
     table = b"<table><tr><th>City</th><th>Flights</th></tr><tr><td>Moscow</td><td>12</td></tr></table>"
     assert html_text(Path("flights.html"), table).text == "City Flights\nMoscow 12\n"
@@ -124,6 +145,8 @@ def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
         ("notes.docx", b"just some text pretending", "is not a Word"),
         ("binary.txt", b"abc\x00\x01\x02" * 100, "looks binary"),
         ("latin1.txt", "Déclaration du ministre à Genève".encode("latin-1"), "not valid UTF-8"),
+        ("windows.txt", "Answer: The ferry runs.".encode("utf-16"), "is UTF-16 text; re-save it with UTF-8"),
+        ("locked.pdf", LOCKED_PDF, "is password-protected"),
         ("scan.pdf", make_pdf([""]), "no text layer"),
         ("huge.txt", b"a" * (MAX_DOCUMENT_BYTES + 1), "the limit is 50 MiB"),
         ("../escape.txt", FERRY_TXT, "unsafe file name"),
