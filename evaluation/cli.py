@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 from evaluation.datasets import is_beir, load_beir, load_gold_questions
-from evaluation.runner import ModeResult, beir_library, evaluate_beir, evaluate_gold
+from evaluation.runner import ModeResult, asked_query, beir_library, evaluate_beir, evaluate_gold
 from evaluation.trec import write_run
 from index import PROJECT_ROOT, Settings
 from index.settings import add_location_options
 from retrieval import MODES, Library
+from retrieval.errors import MAX_QUESTION_CHARS
 
 DEFAULT_MODES = "bm25,dense,hybrid"
 
@@ -72,6 +73,8 @@ def run_eval(args: argparse.Namespace) -> int:
         library = beir_library(dataset, args.eval_cache, Settings.from_env().model, show_progress)
         results = evaluate_beir(library, dataset, modes)
         size = f"{len(dataset.corpus)} passages, {len(dataset.queries)} queries"
+        cut = sum(asked_query(q) != q for q in dataset.queries.values())
+        size += f"; {cut} cut to their first {MAX_QUESTION_CHARS:,} characters" if cut else ""
     else:
         questions = load_gold_questions(args.dataset)
         library = Library.open(args.index, args.corpus)

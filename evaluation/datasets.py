@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ def _json_lines(path: Path) -> list[tuple[int, dict]]:
     """(line number, object) for every non-blank line."""
     rows = []
     # split("\n"), not splitlines(): JSON strings may hold U+0085 or U+2028, which splitlines() breaks on.
-    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+    for number, line in enumerate(_utf8(path).split("\n"), start=1):
         if line.strip():
             try:
                 row = json.loads(line)
@@ -52,6 +53,23 @@ def _json_lines(path: Path) -> list[tuple[int, dict]]:
     return rows
 
 
+def _utf8(path: Path) -> str:
+    """The file's text; a DatasetError when it is not UTF-8."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise DatasetError(f"{path} is not UTF-8 (byte {err.start}); save it with UTF-8 encoding") from None
+
+
+def _grade(text: str) -> int | None:
+    """A qrels grade ("2", "-1", "1.0") as an integer; None for a header or anything not a whole number."""
+    try:
+        grade = float(text)
+    except ValueError:
+        return None
+    return int(grade) if grade.is_integer() else None
+
+
 def _field(path: Path, number: int, row: dict, key: str, required: bool = True, blank: bool = False) -> str:
     """The row's ``key`` as a string; a DatasetError naming the line when it is required and missing or blank.
 
@@ -60,6 +78,8 @@ def _field(path: Path, number: int, row: dict, key: str, required: bool = True, 
     value = row.get(key)
     if value is None and required:
         raise DatasetError(f"{path}:{number}: {key!r} is missing")
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+        raise DatasetError(f"{path}:{number}: {key!r} must be text, not {json.dumps(value)}")
     if (value is None or not str(value).strip()) and required and not blank:
         raise DatasetError(f"{path}:{number}: {key!r} is blank")
     return "" if value is None else str(value)
@@ -106,11 +126,11 @@ def load_beir(folder: Path) -> BeirDataset:
         for n, r in _json_lines(queries_path)
     }
     qrels: dict[str, dict[str, int]] = {}
-    with (folder / "qrels" / "test.tsv").open(encoding="utf-8", newline="") as handle:
-        for row in csv.reader(handle, delimiter="\t"):
-            # BEIR files usually start with a header line, but not all do: skip any line without a grade.
-            if len(row) >= 3 and row[2].strip().lstrip("-").isdigit():
-                qrels.setdefault(row[0], {})[row[1]] = int(row[2])
+    for row in csv.reader(io.StringIO(_utf8(folder / "qrels" / "test.tsv"), newline=""), delimiter="\t"):
+        # BEIR files usually start with a header line, but not all do: skip any line without a grade.
+        grade = _grade(row[2]) if len(row) >= 3 else None
+        if grade is not None:
+            qrels.setdefault(row[0], {})[row[1]] = grade
     judged = {q: t for q, t in queries.items() if q in qrels}
     if not judged:
         raise DatasetError(f"{folder}: no query of queries.jsonl has judgements in qrels/test.tsv")

@@ -14,6 +14,7 @@ from index.build import Progress, build_from_scan
 from index.corpus import PROJECT_ROOT, CorpusScan, DocumentSettings, LoadedDocument
 from index.records import Document
 from retrieval import Library, ask
+from retrieval.errors import MAX_QUESTION_CHARS
 
 Run = dict[str, list[tuple[str, float]]]  # query id -> (document or passage id, score), best first
 
@@ -57,10 +58,18 @@ def beir_library(dataset: BeirDataset, cache_root: Path, model: str, progress: P
         for doc_id, title, text in dataset.corpus
         if text.strip()
     )
+    if not documents:
+        raise DatasetError(f"{dataset.folder / 'corpus.jsonl'} has no passage with text")
     digest = hashlib.sha256((dataset.folder / "corpus.jsonl").read_bytes()).hexdigest()[:12]
     index_dir = cache_root / f"beir-{dataset.name}-{digest}"
     build_from_scan(CorpusScan(documents, ()), index_dir, model, progress, with_sentences=False)
     return Library.open(index_dir)
+
+
+def asked_query(query: str) -> str:
+    """The query as asked: cut to the length a question may have (some BEIR sets hold whole
+    essays as queries; the model reads only their first few hundred word pieces anyway)."""
+    return query[:MAX_QUESTION_CHARS]
 
 
 def evaluate_beir(library: Library, dataset: BeirDataset, modes: Sequence[str], depth: int = 100) -> list[ModeResult]:
@@ -72,7 +81,7 @@ def evaluate_beir(library: Library, dataset: BeirDataset, modes: Sequence[str], 
         totals = {"nDCG@10": 0.0, "Recall@100": 0.0, "MRR@10": 0.0}
         for qid, query in dataset.queries.items():
             began = time.perf_counter()
-            answer = ask(library, query, k=depth, mode=mode, sentences=0)
+            answer = ask(library, asked_query(query), k=depth, mode=mode, sentences=0)
             result.latencies_ms.append((time.perf_counter() - began) * 1000)
             ranking: list[tuple[str, float]] = []
             for hit in answer.hits:
@@ -139,7 +148,9 @@ def evaluate_gold(library: Library, questions: Sequence[GoldQuestion], modes: Se
             result.latencies_ms.append((time.perf_counter() - began) * 1000)
             result.run[question.id] = [(h.passage.passage_id, h.score) for h in answer.hits]
             passages = _grades([(h.passage.doc_id, h.passage.start, h.passage.end) for h in answer.hits], golds)
-            sentences = _grades([(s.passage.doc_id, s.start, s.end) for s in answer.sentences], golds)
+            # A question judged unanswerable shows no answer sentences, so none can count.
+            shown = answer.sentences if answer.answerable else ()
+            sentences = _grades([(s.passage.doc_id, s.start, s.end) for s in shown], golds)
             sums["R@1"] += metrics.hit(passages, 1)
             sums["R@5"] += metrics.hit(passages, 5)
             sums["MRR@10"] += metrics.reciprocal_rank(passages, 10)

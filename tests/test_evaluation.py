@@ -121,11 +121,27 @@ GOOD_DOC, GOOD_QUERY, GOOD_QRELS = (
         ([GOOD_DOC, {"_id": "d1", "text": "Again."}], [GOOD_QUERY], GOOD_QRELS, "the id 'd1' is used twice"),
         ([{"_id": "doc one", "text": "x"}], [GOOD_QUERY], GOOD_QRELS, "contains white space"),
         ([GOOD_DOC, [1, 2]], [GOOD_QUERY], GOOD_QRELS, "corpus.jsonl:2: expected a JSON object"),
+        (
+            [GOOD_DOC],
+            [{"_id": "q1", "text": ["ferry"]}],
+            GOOD_QRELS,
+            "queries.jsonl:1: 'text' must be text, not [\"ferry\"]",
+        ),
+        ([{"_id": "d1", "text": "Caf\xe9"}], [GOOD_QUERY], GOOD_QRELS, "corpus.jsonl is not UTF-8 (byte 26)"),
     ],
 )
 def test_a_malformed_beir_folder_is_named_line_by_line(tmp_path, corpus, queries, qrels, problem):
+    folder = _write_beir(tmp_path / "set", corpus, queries, qrels)
+    corpus_file = folder / "corpus.jsonl"
+    corpus_file.write_bytes(corpus_file.read_bytes().replace(b"\\u00e9", b"\xe9"))  # "é" as its one Latin-1 byte
     with pytest.raises(DatasetError, match=re.escape(problem)):
-        load_beir(_write_beir(tmp_path / "set", corpus, queries, qrels))
+        load_beir(folder)
+
+
+def test_grades_written_as_decimals_count(tmp_path):
+    assert load_beir(_write_beir(tmp_path / "set", [GOOD_DOC], [GOOD_QUERY], "q1\td1\t2.0\n")).qrels == {
+        "q1": {"d1": 2}
+    }
 
 
 @pytest.mark.parametrize(
@@ -138,6 +154,7 @@ def test_a_malformed_beir_folder_is_named_line_by_line(tmp_path, corpus, queries
         ([{"id": "a", "question": "Why?", "gold": []}, {"id": "a", "question": "How?", "gold": []}], "used twice"),
         ([{"id": "a b", "question": "Why?", "gold": []}], "contains white space"),
         ([{"id": "a", "question": "Why?", "gold": "x.txt"}], "'gold' must be a list"),
+        ([{"id": "a", "question": ["Why?"], "gold": []}], "gold.jsonl:1: 'question' must be text"),
     ],
 )
 def test_a_malformed_gold_file_is_named_line_by_line(tmp_path, lines, problem):
@@ -197,3 +214,25 @@ def test_gold_quote_evaluation_on_the_bundled_library(library, tmp_path):
     assert hybrid.metrics["R@5"] >= 0.9 and hybrid.metrics["answer-sentence@3"] >= 0.75
     assert hybrid.metrics["recognised unanswerable"] == 1.0 and hybrid.metrics["spans exact"] == 1.0
     assert len(hybrid.run) == len(questions) + 2
+
+
+def test_a_question_judged_unanswerable_gets_no_credit_for_sentences_it_does_not_show(library, tmp_path):
+    quote = "delegations from 35 states and six multilateral organisations"
+    path = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": "kazan", "question": "How many delegations came to the BRICS summit in Kazan?"},
+        {"id": "kazan-1987", "question": "How many delegations came to the BRICS summit in Kazan in 1987?"},
+    ]
+    for row in rows:
+        row["gold"] = [{"doc": "duma-government-hour-2025-02-19.txt", "quote": quote}]
+    for row, credit in zip(rows, (1.0, 0.0), strict=True):
+        path.write_text(json.dumps(row))
+        metrics = evaluate_gold(library, load_gold_questions(path), ["hybrid"])[0].metrics
+        assert metrics["answered"] == credit and metrics["answer-sentence@3"] == credit
+
+
+def test_a_beir_query_longer_than_a_question_may_be_is_still_evaluated(tmp_path):
+    essay = {"_id": "q1", "text": "Does the ferry run? " * 150}  # 3,000 characters
+    dataset = load_beir(_write_beir(tmp_path / "set", [GOOD_DOC], [essay], GOOD_QRELS))
+    library = beir_library(dataset, tmp_path / "cache", "all-MiniLM-L6-v2")
+    assert evaluate_beir(library, dataset, ["hybrid"])[0].metrics["nDCG@10"] == 1.0
