@@ -29,6 +29,7 @@ class DocumentSettings:
 
     speakers: dict[str, str] = field(default_factory=dict)  # label in the text -> speaker name
     opening_speaker: str = ""  # who speaks before the first speaker label
+    questioners: tuple[str, ...] = ()  # speaker labels whose turns are questions (journalists by name)
     boilerplate: tuple[str, ...] = ()  # regular expressions for text that is never a passage
     structured: bool = True  # False: plain prose, no headings or speaker labels are looked for
     page_starts: tuple[int, ...] = ()  # where each page of a PDF starts in the text
@@ -121,7 +122,11 @@ def _stored_text(text_path: Path, info_path: Path, digest: str) -> Extracted | N
         return None
 
 
-_SHAPES = {"speakers": (dict, "an object mapping labels to names"), "boilerplate": (list, "a list of patterns")}
+_SHAPES = {
+    "speakers": (dict, "an object mapping labels to names"),
+    "boilerplate": (list, "a list of patterns"),
+    "questioners": (list, "a list of speaker labels"),
+}
 _TEXT_FIELDS = ("title", "short_title", "date", "place", "source", "opening_speaker")
 
 
@@ -133,6 +138,7 @@ def _check_types(path: Path, metadata: dict) -> None:
             raise DocumentError(str(path), f"its {key!r} in {METADATA_FILE} must be {shape}, not {metadata[key]!r}")
     texts = [(key, metadata[key]) for key in _TEXT_FIELDS if key in metadata]
     texts += [(f"speakers[{label!r}]", name) for label, name in metadata.get("speakers", {}).items()]
+    texts += [("questioners", label) for label in metadata.get("questioners", [])]
     for key, value in texts:
         if not isinstance(value, str):
             raise DocumentError(str(path), f"its {key} in {METADATA_FILE} must be text, not {value!r}")
@@ -163,6 +169,7 @@ def load_document(path: Path, metadata: dict) -> LoadedDocument:
         speakers={str(k): str(v) for k, v in dict(metadata.get("speakers", {})).items()},
         opening_speaker=str(metadata.get("opening_speaker", "")),
         boilerplate=tuple(str(p) for p in metadata.get("boilerplate", ())),
+        questioners=tuple(metadata.get("questioners", ())),
         page_starts=extracted.page_starts,
     )
     for pattern in settings.boilerplate:

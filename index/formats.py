@@ -56,7 +56,8 @@ class _HtmlText(HTMLParser):
 
     NEVER_TEXT = {"script", "style", "noscript", "template", "svg", "head"}
     CHROME = {"nav", "header", "footer", "aside"}
-    BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "blockquote"}
+    BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "blockquote"}
+    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
     CELLS = {"td", "th"}
 
     def __init__(self, chrome: bool) -> None:
@@ -77,6 +78,8 @@ class _HtmlText(HTMLParser):
             self.skipped.append(tag)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
+        elif tag in self.HEADINGS:
+            self.parts.append(_APART)
         elif tag in self.CELLS:
             self.parts.append("\t")
 
@@ -85,15 +88,32 @@ class _HtmlText(HTMLParser):
             self._close(tag)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
+        elif tag in self.HEADINGS:
+            self.parts.append(_APART)
 
     def handle_data(self, data):
         if not self.skipped:
-            self.parts.append(data)
+            self.parts.append(data.replace(_APART.strip(), " "))
+
+
+# Marks a line break that stays a blank line: around a heading, which is how the
+# structure reader tells a heading from a line of running text.
+_APART = "\n\x00\n"
 
 
 def _tidy(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line) + "\n"
+    """One line per block, white space collapsed, no blank lines except one where ``_APART`` marks it."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line == _APART.strip():
+            if kept and kept[-1]:
+                kept.append("")
+        elif line:
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\n".join(kept) + "\n"
 
 
 def html_text(path: Path, data: bytes) -> Extracted:
@@ -151,7 +171,8 @@ def docx_text(path: Path, data: bytes) -> Extracted:
         lines = [line for block in docx.Document(io.BytesIO(data)).iter_inner_content() for line in _docx_lines(block)]
     except Exception as err:  # a parser of untrusted files can fail in any way
         raise DocumentError(str(path), f"is a damaged Word document ({err})") from None
-    return Extracted(_require_words(path, "\n".join(lines) + "\n", "has no text"))
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+    return Extracted(_require_words(path, text, "has no text"))
 
 
 def _unique(cells: list) -> list:
@@ -160,11 +181,17 @@ def _unique(cells: list) -> list:
 
 
 def _docx_lines(block) -> list[str]:
-    """The non-blank lines of a paragraph, or of a table: one line per row (a merged cell once)."""
+    """The non-blank lines of a paragraph, or of a table: one line per row (a merged cell once).
+
+    A heading stands between blank lines, which is how the structure reader knows it.
+    """
     if hasattr(block, "rows"):
         rows = (" ".join(" ".join(cell.text.split()) for cell in _unique(row.cells)) for row in block.rows)
         return [row for row in rows if row.strip()]
-    return [block.text.strip()] if block.text.strip() else []
+    if not block.text.strip():
+        return []
+    heading = block.style is not None and block.style.name.startswith(("Heading", "Title"))
+    return ["", block.text.strip(), ""] if heading else [block.text.strip()]
 
 
 def extract(path: Path, data: bytes) -> Extracted:

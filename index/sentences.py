@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 # A sentence ends at . ! ? or … (with any closing quotes or brackets) when white space
-# and the capital letter, digit or opening quote of a new sentence follow.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[A-ZА-ЯЁ0-9])")
+# and the capital letter (of any alphabet: checked in code) or digit of a new sentence
+# follow, perhaps after an opening quote, bracket or dash. A blank line always ends one.
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[—–-]?\s?(\w))|\n[ \t]*\n")
 # Words whose trailing full stop does not end a sentence.
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt)|\b[A-Z])\.$")
 
@@ -20,6 +21,9 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     end = len(text) if end is None else end
     spans, cursor = [], start
     for match in _BOUNDARY.finditer(text, start, end):
+        opening = match.group(1)
+        if opening is not None and not (opening.isupper() or opening.isdigit()):
+            continue
         if match.group().startswith(".") and _ABBREVIATION.search(
             text[max(cursor, match.start() - 6) : match.start() + 1]
         ):

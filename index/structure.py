@@ -6,6 +6,7 @@ Nothing here changes the text: every result is a span into the source string.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,7 +18,10 @@ Kind = Literal["text", "heading", "contents", "boilerplate", "noise"]
 BUILTIN_BOILERPLATE = (r"(?im)^[ \t\xa0]*back to top[ \t\xa0]*$",)
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
 
-_LABEL = re.compile(r"(?P<label>[A-Z][\w’'.\-]*(?: [A-Z][\w’'.\-]*){0,3}):[ \t\xa0]+(?=\S)")
+# A speaker label opens a line: one to four words, each capitalised (checked in
+# _speaker_label, since any alphabet's capitals count), and a colon; the words follow
+# on the same line or, when the label stands alone, on the next.
+_LABEL = re.compile(r"(?P<label>[^\W\d_][\w’'.\-]*(?: [^\W\d_][\w’'.\-]*){0,3}):(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)")
 _TERMINAL = re.compile(r"[.!?…:;,][\"”’)\]]*$")
 _CONTENTS_HEADER = re.compile(r"(?i)^(table of )?contents:?$")
 _CONTENTS_ENTRY = re.compile(r"^\d{1,3}[.)]\s+\S")
@@ -112,21 +116,42 @@ def line_spans(text: str, boilerplate: tuple[str, ...] = ()) -> list[tuple[int, 
     return spans
 
 
-def _speaker_label(paragraph: str, settings: DocumentSettings) -> re.Match | None:
+def _speaker_label(paragraph: str, settings: DocumentSettings, repeated: frozenset[str]) -> re.Match | None:
+    """The speaker label opening the paragraph, if any.
+
+    A label of two to four capitalised words reads as a name ("Sergey Lavrov:"). One
+    word could be prose ("Note:"), so it counts when known from the metadata, generic
+    ("Answer:"), in capitals ("LAVROV:") or used as a label more than once (``repeated``).
+    """
     match = _LABEL.match(paragraph)
-    if not match:
+    if not match or not all(word[0].isupper() for word in match["label"].split()):
         return None
     label = match["label"]
-    known = label in settings.speakers or label.lower() in GENERIC_LABELS
-    looks_like_name = 2 <= len(label.split()) <= 4
-    return match if known or looks_like_name else None
+    known = label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS
+    one_word_name = " " not in label and ((label.isupper() and len(label) > 1) or label in repeated)
+    return match if known or one_word_name or 2 <= len(label.split()) <= 4 else None
+
+
+def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
+    matches = (_LABEL.match(text[start:end]) for start, end in spans)
+    labels = Counter(m["label"] for m in matches if m and " " not in m["label"])
+    return frozenset(label for label, count in labels.items() if count > 1)
+
+
+def _stands_apart(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether line ``i`` has a blank line (or the document's edge) both before and after it."""
+    before = text[spans[i - 1][1] : spans[i][0]] if i else "\n\n"
+    after = text[spans[i][1] : spans[i + 1][0]] if i + 1 < len(spans) else "\n\n"
+    return before.count("\n") > 1 and after.count("\n") > 1
 
 
 def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     """Every paragraph of the document with its kind and speaker label."""
     paragraphs: list[Paragraph] = []
     in_contents = False
-    for start, end in line_spans(text, settings.boilerplate):
+    spans = line_spans(text, settings.boilerplate)
+    repeated = _repeated_one_word_labels(text, spans)
+    for i, (start, end) in enumerate(spans):
         words = text[start:end]
         if not re.search(r"[^\W\d_]{2}", words):
             paragraphs.append(Paragraph(start, end, "noise"))
@@ -142,23 +167,46 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
             paragraphs.append(Paragraph(start, end, "contents"))
             continue
         in_contents = False
-        label = _speaker_label(words, settings)
+        label = _speaker_label(words, settings, repeated)
         if label:
             paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end()))
-        elif not _TERMINAL.search(words) and (
-            len(words.split()) <= _MAX_HEADING_WORDS or not any(p.kind == "text" for p in paragraphs)
-        ):
-            # The second condition takes a long unpunctuated first line as the title.
+        elif not _TERMINAL.search(words) and _is_heading(text, spans, i, settings, repeated, paragraphs):
             paragraphs.append(Paragraph(start, end, "heading"))
         else:
             paragraphs.append(Paragraph(start, end, "text"))
     return paragraphs
 
 
+def _is_heading(
+    text: str,
+    spans: list[tuple[int, int]],
+    i: int,
+    settings: DocumentSettings,
+    repeated: frozenset[str],
+    before: list[Paragraph],
+) -> bool:
+    """Whether an unpunctuated line is a heading rather than a line of someone's words.
+
+    Before any text, it is (a title, a date line). Later, a short one is when it stands
+    apart between blank lines or introduces a speaker's turn; a line wedged between
+    lines of running text is part of them (a line wrapped in a PDF, a question in parts).
+    """
+    if not any(p.kind == "text" for p in before):
+        return True
+    if len(text[spans[i][0] : spans[i][1]].split()) > _MAX_HEADING_WORDS:
+        return False
+    following = spans[i + 1] if i + 1 < len(spans) else None
+    introduces_turn = following is not None and _speaker_label(text[following[0] : following[1]], settings, repeated)
+    return bool(introduces_turn) or _stands_apart(text, spans, i)
+
+
 def _speaker_and_role(label: str, settings: DocumentSettings) -> tuple[str, Role]:
-    """Who speaks under a label. "Answer:" names no one: unless the metadata does, it stays unattributed."""
+    """Who speaks under a label. "Answer:" names no one: unless the metadata does, it stays unattributed.
+
+    A label listed in the metadata's ``questioners`` (a journalist called by name) asks questions.
+    """
     generic = GENERIC_LABELS.get(label.lower())
-    role: Role = "question" if generic == "question" else "answer"
+    role: Role = "question" if generic == "question" or label in settings.questioners else "answer"
     default = {"question": "Questioner", "answer": ""}.get(generic, label)
     return settings.speakers.get(label, default), role
 
@@ -195,7 +243,8 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             speaker, role = _speaker_and_role(paragraph.label, settings)
             question = last_question if role == "answer" else None
             current = dict(number=number, speaker=speaker, role=role, section=section, question=question, paragraphs=[])
-            current["paragraphs"].append(paragraph.body)
+            if paragraph.body[0] < paragraph.body[1]:  # a label alone on its line has its words on the next
+                current["paragraphs"].append(paragraph.body)
         else:
             if current is None:
                 current = dict(

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from index.chunking import chunk_document
 from index.corpus import DocumentSettings
+from index.formats import docx_text, html_text
 from index.records import Document
 from index.sentences import sentence_spans
-from index.structure import classify
+from index.structure import classify, turns
 from tests.conftest import source_text
+from tests.fixtures.documents import make_docx
 
 BOILERPLATE = [
     "back to top",
@@ -156,3 +159,88 @@ def test_every_sentence_of_the_index_lies_inside_its_passage(library):
     for row, start, end in library.stored.sentence_spans.tolist():
         passage = library.passages[row]
         assert passage.start <= start < end <= passage.end
+
+
+def _turns_of(text: str, **settings) -> list[tuple[str, str, str, str]]:
+    """(speaker, role, section, words) of each turn of a transcript."""
+    return [
+        (turn.speaker, turn.role, turn.section, " ".join(text[s:e] for s, e in turn.paragraphs))
+        for turn in turns(text, DocumentSettings(**settings))
+    ]
+
+
+def test_an_unpunctuated_line_inside_a_turn_stays_in_it():
+    text = (
+        "Arctic briefing\n\n"
+        "Question: I have a question in two parts. First, the shipping route.\n"
+        "And the second part of my question concerns the icebreakers\n"
+        "Will Russia build more nuclear icebreakers?\n\n"
+        "Sergey Lavrov: Yes, we will build three more by 2030.\n"
+    )
+    question, answer = _turns_of(text)
+    assert question[:3] == ("Questioner", "question", "Arctic briefing")
+    assert question[3].endswith("concerns the icebreakers Will Russia build more nuclear icebreakers?")
+    assert answer == ("Sergey Lavrov", "answer", "Arctic briefing", "Yes, we will build three more by 2030.")
+    assert turns(text, DocumentSettings())[1].question is not None  # the answer knows its question
+
+
+def test_a_heading_standing_apart_or_introducing_a_turn_is_still_a_heading():
+    text = (
+        "Title\n\nAnswer: The port is open.\n\n"
+        "Shipping\n\nAnswer: Ships leave at dawn.\n"
+        "Fishing\nAnswer: Cod is scarce.\n"
+    )
+    assert [turn[2] for turn in _turns_of(text)] == ["Title", "Shipping", "Fishing"]
+
+
+def test_speaker_labels_in_the_forms_transcripts_use():
+    text = (
+        "Sergey Lavrov:\nThe label stands on its own line.\n\n"
+        "ZAKHAROVA: A one-word name in capitals.\n\n"
+        "Peskov: A one-word name used twice.\n\n"
+        "Émile Dupont: A name with an accent.\n\n"
+        "Peskov: The second time.\n\n"
+        "Note: a single capitalised word used once is prose, not a speaker.\n"
+    )
+    assert [(speaker, words[:12]) for speaker, _, _, words in _turns_of(text)] == [
+        ("Sergey Lavrov", "The label st"),
+        ("ZAKHAROVA", "A one-word n"),
+        ("Peskov", "A one-word n"),
+        ("Émile Dupont", "A name with "),
+        ("Peskov", "The second t"),
+    ]
+    assert _turns_of(text)[-1][3].endswith("Note: a single capitalised word used once is prose, not a speaker.")
+
+
+def test_a_journalist_named_in_the_metadata_asks_the_question():
+    text = "Steve Rosenberg: Will Russia recognise the vote?\n\nSergey Lavrov: We will study it first.\n"
+    roles = [(speaker, role) for speaker, role, _, _ in _turns_of(text, questioners=("Steve Rosenberg",))]
+    assert roles == [("Steve Rosenberg", "question"), ("Sergey Lavrov", "answer")]
+
+
+def test_html_and_word_headings_between_paragraphs_name_their_sections():
+    page = b"<h1>Briefing</h1><p>Answer: The port is open.</p><h2>Fishing</h2><p>Cod is scarce.</p>"
+    word = make_docx(
+        [
+            ("Heading 1", "Briefing"),
+            ("Normal", "Answer: The port is open."),
+            ("Heading 2", "Fishing"),
+            ("Normal", "Cod is scarce."),
+        ]
+    )
+    for text in (html_text(Path("b.html"), page).text, docx_text(Path("b.docx"), word).text):
+        assert [(section, words) for _, _, section, words in _turns_of(text)] == [
+            ("Briefing", "The port is open."),
+            ("Fishing", "Cod is scarce."),
+        ]
+
+
+def test_sentences_end_before_any_alphabets_capital_a_dash_or_a_blank_line():
+    text = "We met in Paris. Élysée officials came.\n\n— Well, no\n\nA paragraph without a full stop\n\nNext."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "We met in Paris.",
+        "Élysée officials came.",
+        "— Well, no",
+        "A paragraph without a full stop",
+        "Next.",
+    ]
