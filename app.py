@@ -21,7 +21,7 @@ from retrieval import Answer, AnswerSentence, Hit, Library, StaleIndexError, ask
 from retrieval.citations import CITE_PAGE, app_root, as_markdown, as_plain, as_quotation, citation_link
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import escaped, highlighted_html, label_text
-from retrieval.quotes import VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
+from retrieval.quotes import MIXED_TEXT, VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
 
 HELP = """
 **Ask** a question in your own words. Verbatim finds the passages of the library
@@ -357,6 +357,8 @@ def show_check(library: Library, check: QuoteCheck) -> None:
                 f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
                 f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>"
             )
+            if match.role == "mixed":
+                st.warning(MIXED_TEXT)
             if check.verdict == "close":
                 st.markdown(f'<p class="quote-diff">{show_diff(match)}</p>', unsafe_allow_html=True)
             if passage:

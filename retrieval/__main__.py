@@ -15,7 +15,7 @@ from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
 from retrieval.compare import Comparison, compare
 from retrieval.errors import QueryError
-from retrieval.quotes import VERDICT_TEXT, QuoteCheck, verify_quote
+from retrieval.quotes import MIXED_TEXT, VERDICT_TEXT, QuoteCheck, verify_quote
 
 
 def read_questions(args: argparse.Namespace) -> list[str]:
@@ -71,6 +71,8 @@ def format_check(check: QuoteCheck) -> str:
     for match in check.matches:
         who = f"{match.speaker or 'unattributed'} ({match.role or 'outside any passage'})"
         lines.append(f"  {match.citation} — {who}, similarity {match.similarity:.2f}")
+        if match.role == "mixed":
+            lines.append(f"  ! {MIXED_TEXT}")
         lines.append(textwrap.indent(textwrap.fill(match.text, 96), "     "))
         changes = [d for d in match.diff if d.op != "equal"]
         lines += [f"     {d.op}: quote “{d.quote}” / source “{d.source}”" for d in changes]

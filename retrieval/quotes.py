@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import groupby
 from typing import Literal
 
 import numpy as np
@@ -33,6 +34,7 @@ PARAPHRASE_SIMILARITY = 0.75
 MAX_ELLIPSIS_GAP = 120
 # How many of the likeliest alignments of a near-verbatim quote with a document are compared.
 ALIGNMENTS_TRIED = 3
+MIXED_TEXT = "These words run from one speaker's turn into another's: no one person said them all."
 VERDICT_TEXT = {
     "exact": "Exact: these words are in the library.",
     "close": "Close: the source says nearly this; see how the wording differs.",
@@ -66,9 +68,10 @@ class QuoteMatch:
     similarity: float
     passage_id: str
     citation: str
-    speaker: str
-    role: str
+    speaker: str  # with role "mixed": the speakers in order, "A, then B"
+    role: str  # "answer", "question", "" (outside any passage) or "mixed": the words run across speakers
     diff: tuple[DiffPart, ...] = ()
+    speakers: tuple[tuple[str, str], ...] = ()  # (speaker, role) of each speaker the words run through
 
     def to_dict(self, library: Library) -> dict:
         """The JSON item of ``python -m retrieval cite --json``."""
@@ -86,6 +89,7 @@ class QuoteMatch:
             "passage_id": self.passage_id,
             "similarity": round(self.similarity, 4),
             "diff": [part.to_dict() for part in self.diff],
+            "speakers": [{"speaker": speaker, "role": role} for speaker, role in self.speakers],
         }
 
 
@@ -112,11 +116,24 @@ def _check_quote(quote: str) -> str:
 
 
 def _match_at(library: Library, doc_row: int, first: int, last: int, similarity: float, diff=()) -> QuoteMatch:
-    """A match spanning global words ``first``..``last`` (inclusive) of document ``doc_row``."""
+    """A match spanning global words ``first``..``last`` (inclusive) of document ``doc_row``.
+
+    It is attributed by the passages its words lie in. Words outside every passage
+    (a speaker label, a heading) attribute nothing, so a quote that begins with
+    "Question:" is still the questioner's; words that run from one speaker's turn
+    into another's are no one person's quote, and the match says so (role "mixed").
+    """
     quotes = library.stored.quotes
-    start, end = int(quotes.token_spans[first, 0]), int(quotes.token_spans[last, 1])
+    spans = quotes.token_spans[first : last + 1]
+    start, end = int(spans[0, 0]), int(spans[-1, 1])
     document = library.stored.documents[doc_row]
-    passage = library.passage_at(document.doc_id, start)
+    passages = [p for p in (library.passage_at(document.doc_id, int(s)) for s in spans[:, 0]) if p is not None]
+    speakers = tuple(who for who, _ in groupby((p.speaker, p.role) for p in passages))
+    passage = passages[0] if passages else None
+    if len(speakers) > 1:
+        speaker, role = ", then ".join(name or "unattributed" for name, _ in speakers), "mixed"
+    else:
+        speaker, role = speakers[0] if speakers else ("", "")
     return QuoteMatch(
         doc_id=document.doc_id,
         start=start,
@@ -125,9 +142,10 @@ def _match_at(library: Library, doc_row: int, first: int, last: int, similarity:
         similarity=similarity,
         passage_id=passage.passage_id if passage else "",
         citation=passage.label if passage else document_label(document),
-        speaker=passage.speaker if passage else "",
-        role=passage.role if passage else "",
+        speaker=speaker,
+        role=role,
         diff=tuple(diff),
+        speakers=speakers,
     )
 
 
@@ -249,6 +267,7 @@ def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
                 passage.label,
                 passage.speaker,
                 passage.role,
+                speakers=((passage.speaker, passage.role),),
             )
         )
     return matches

@@ -182,3 +182,13 @@ def test_handmade_paraphrases_point_at_real_sentences():
     for row in rows:
         if row["expected"] == "paraphrase":
             assert (PROJECT_ROOT / "corpus" / row["doc"]).read_text(encoding="utf-8").count(row["source"]) == 1
+
+
+def test_words_that_run_from_one_speaker_into_another_are_no_ones_quote(library):
+    spliced = "Eastern Europe? Sergey Lavrov: Although it is my belief that words are important"
+    match = verify_quote(library, spliced).matches[0]
+    assert match.role == "mixed" and match.speaker == "State Duma deputy, then Sergey Lavrov"
+    assert [who for who, _ in match.speakers] == ["State Duma deputy", "Sergey Lavrov"]
+    labelled = verify_quote(library, "Question: What can the Foreign Ministry say about NATO’s anti-Russia policies?")
+    assert labelled.verdict == "exact"  # the label is not a word anyone spoke, so it does not split the quote
+    assert (labelled.matches[0].speaker, labelled.matches[0].role) == ("Journalist", "question")
