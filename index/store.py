@@ -41,6 +41,8 @@ FORMAT_VERSION = 3
 CURRENT_FILE = "CURRENT"
 QUOTE_PARTS = ("token_spans", "token_docs", "shingle_hashes", "shingle_tokens")
 BUILDS_DIR = "builds"
+# How often a reader starts again when a writer replaced the build it was reading.
+READ_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -156,9 +158,9 @@ def current_build(data_dir: Path) -> Path:
     return data_dir / BUILDS_DIR / name
 
 
-def read_manifest(data_dir: Path) -> dict:
-    """The current build's manifest, after checking its format version."""
-    build = current_build(data_dir)
+def read_manifest(data_dir: Path, build: Path | None = None) -> dict:
+    """The manifest of ``build`` (by default the current one), after checking its format version."""
+    build = build or current_build(data_dir)
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -175,14 +177,14 @@ def read_manifest(data_dir: Path) -> dict:
 ESSENTIAL_FILES = frozenset({"documents.json", "passages.json", "passage_vectors.npy"})
 
 
-def verify_index(data_dir: Path) -> dict:
-    """The current build's manifest, once every file it lists matches its checksum.
+def verify_index(data_dir: Path, build: Path | None = None) -> dict:
+    """The manifest of ``build`` (by default the current one), once every file it lists matches its checksum.
 
     Raises IndexFormatError for a missing or damaged file, and for a manifest that
     does not list the files a build must have.
     """
-    manifest = read_manifest(data_dir)
-    build = current_build(data_dir)
+    build = build or current_build(data_dir)
+    manifest = read_manifest(data_dir, build)
     files = manifest.get("files")
     if not isinstance(files, dict) or not set(files) >= ESSENTIAL_FILES:
         raise IndexFormatError(f"the manifest of {build} does not list the build's files; rebuild the index")
@@ -194,9 +196,25 @@ def verify_index(data_dir: Path) -> dict:
 
 
 def read_index(data_dir: Path) -> StoredIndex:
-    """Load the current build, verifying every file against the manifest's checksums."""
-    manifest = verify_index(data_dir)
-    build = current_build(data_dir)
+    """Load the current build, verifying every file against the manifest's checksums.
+
+    A build that another process replaces while it is being read (the writer then
+    deletes it) is given up for the new current one.
+    """
+    for _ in range(READ_ATTEMPTS):
+        build = current_build(data_dir)
+        try:
+            return _read_build(data_dir, build)
+        except (OSError, RuntimeError, ValueError, IndexFormatError) as err:
+            if current_build(data_dir) == build:  # not replaced: really missing or damaged
+                if isinstance(err, IndexFormatError):
+                    raise
+                raise IndexFormatError(f"the index in {build} cannot be read ({err}); rebuild it") from None
+    raise IndexFormatError(f"the index in {data_dir} kept changing while being read; try again")
+
+
+def _read_build(data_dir: Path, build: Path) -> StoredIndex:
+    manifest = verify_index(data_dir, build)
 
     def load_json(name: str):
         return json.loads((build / name).read_text(encoding="utf-8"))

@@ -8,12 +8,13 @@ import signal
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from index import PROJECT_ROOT, build_index
+from index import PROJECT_ROOT, build_index, store
 from index.corpus import scan_corpus
 from index.errors import IndexFormatError, IndexMissingError, LibraryError
 from index.formats import MAX_DOCUMENT_BYTES
@@ -91,6 +92,22 @@ def test_damaged_file_is_detected_not_loaded(tmp_path):
     report = build_index(tmp_path / "corpus", tmp_path / "index")  # what the message tells the user to do
     assert not report.up_to_date
     assert len(read_index(tmp_path / "index").passages) == report.passages
+
+
+def test_a_build_replaced_while_it_is_read_gives_way_to_the_new_one(tmp_path, monkeypatch):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    build_index(corpus, index)
+    old = read_index(index)
+    read_build = store._read_build
+
+    def replaced_midway(data_dir, build):
+        # Another process writes a new build, and deletes this one, while it is read.
+        monkeypatch.setattr(store, "_read_build", read_build)
+        store.write_index(data_dir, replace(old, manifest={**old.manifest, "created": "later"}))
+        return read_build(data_dir, build)
+
+    monkeypatch.setattr(store, "_read_build", replaced_midway)
+    assert read_index(index).manifest["created"] == "later"
 
 
 def test_missing_index_says_how_to_build_it(tmp_path):
