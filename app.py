@@ -18,7 +18,15 @@ from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
 from index.manage import add_documents, remove_document, set_metadata
 from index.records import Passage
 from retrieval import Answer, AnswerSentence, Hit, Library, StaleIndexError, ask
-from retrieval.citations import CITE_PAGE, app_root, as_markdown, as_plain, as_quotation, citation_link
+from retrieval.citations import (
+    CITE_PAGE,
+    app_root,
+    as_markdown,
+    as_plain,
+    as_quotation,
+    citation_link,
+    cited_span,
+)
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import escaped, highlighted_html, label_text
 from retrieval.quotes import MIXED_TEXT, VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
@@ -386,10 +394,8 @@ def cite_page() -> None:
         except VerbatimError as err:
             show_error(str(err))
             return
-        start, end = params.get("start"), params.get("end")
-        inside = start is not None and end is not None and start.isdigit() and end.isdigit()
-        inside = inside and passage.start <= int(start) < int(end) <= passage.end
-        show_in_context(library, passage, int(start) if inside else None, int(end) if inside else None)
+        start, end = cited_span(passage, params.get("start"), params.get("end")) or (None, None)
+        show_in_context(library, passage, start, end)
         return
     quote = st.text_area("Quote to check", placeholder="Paste the words exactly as you have them")
     if not quote.strip():

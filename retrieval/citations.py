@@ -12,11 +12,24 @@ CITE_PAGE = "cite"
 
 
 def citation_link(passage: Passage, start: int | None = None, end: int | None = None, base: str = "") -> str:
-    """The app URL that opens the Cite page at this passage, the words ``start``..``end`` highlighted."""
+    """The app URL that opens the Cite page at this passage, the words ``start``..``end`` highlighted.
+
+    ``start`` and ``end`` are document offsets; the link counts them from the passage's
+    first character. A passage keeps its id while its own words are unchanged, so the
+    link marks the same words after an edit elsewhere in the document moves it.
+    """
     params = {"passage": passage.passage_id}
     if start is not None and end is not None:
-        params |= {"start": start, "end": end}
+        params |= {"start": start - passage.start, "end": end - passage.start}
     return f"{base.rstrip('/')}/{CITE_PAGE}?{urlencode(params)}" if base else f"{CITE_PAGE}?{urlencode(params)}"
+
+
+def cited_span(passage: Passage, start: str | None, end: str | None) -> tuple[int, int] | None:
+    """The document span a link's ``start``/``end`` parameters mark in the passage, or None when
+    they are missing or do not mark words inside it."""
+    if not (start and end and start.isdigit() and end.isdigit() and int(start) < int(end) <= len(passage.text)):
+        return None
+    return passage.start + int(start), passage.start + int(end)
 
 
 def app_root(page_url: str, page_paths: Iterable[str]) -> str:

@@ -41,6 +41,7 @@ VERDICT_TEXT = {
     "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
     "not_found": "Not found: nothing in the library supports this quote.",
 }
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.|\[\s*(?:…|\.\.\.)\s*\]")
 
 
@@ -107,7 +108,9 @@ class QuoteCheck:
 
 
 def _check_quote(quote: str) -> str:
-    quote = quote.strip().strip("\"“”‘’'«»").strip()
+    """The quote to look up: without surrounding quotation marks or HTML tags pasted with it
+    ("<b>NATO</b>" would otherwise be the words "b NATO b"); QueryError when unusable."""
+    quote = _TAG.sub("", quote).strip().strip("\"“”‘’'«»").strip()
     if len(words(quote)) < SHINGLE:
         raise QueryError(f"a quote needs at least {SHINGLE} words to be checked; paste the whole sentence")
     if len(quote) > MAX_QUESTION_CHARS:

@@ -182,7 +182,9 @@ def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, li
     start = passage.start + passage.text.index("The Second African")
     end = start + len("The Second African Department has been created.")
     app = AppTest.from_function(cite_script, default_timeout=120)
-    app.query_params.update({"passage": passage.passage_id, "start": str(start), "end": str(end)})
+    app.query_params.update(
+        {"passage": passage.passage_id, "start": str(start - passage.start), "end": str(end - passage.start)}
+    )
     app.run()
     assert not app.exception
     assert "<mark>The Second African Department has been created.</mark>" in page_html(app)

@@ -11,7 +11,15 @@ import pytest
 from evaluation.quote_set import generate_cases, handmade_cases, score_cases
 from index import PROJECT_ROOT, build_index
 from retrieval import Library, QueryError
-from retrieval.citations import app_root, as_markdown, as_plain, as_quotation, attribution, citation_link
+from retrieval.citations import (
+    app_root,
+    as_markdown,
+    as_plain,
+    as_quotation,
+    attribution,
+    citation_link,
+    cited_span,
+)
 from retrieval.quotes import verify_quote
 from tests.conftest import source_text
 from tests.test_cli import run
@@ -38,6 +46,11 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
     assert changes == {("added", "deep", ""), ("changed", "I", "II")}
     match = check.matches[0]
     assert source_text(library.documents[match.doc_id].source)[match.start : match.end] == match.text
+
+
+def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
+    check = verify_quote(library, "<b>NATO</b> continued its **confrontational** policies")
+    assert check.verdict == "exact" and check.quote == "NATO continued its **confrontational** policies"
 
 
 def test_an_ellipsis_is_read_as_an_omitted_middle(library):
@@ -84,7 +97,13 @@ def test_quotation_with_attribution_and_link():
     assert as_quotation(text, passage, document) == (
         "“We need to focus on action.” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"
     )
-    assert citation_link(passage, 12, 20) == "cite?passage=duma%3Aabc&start=12&end=20"
+    assert citation_link(passage, 12, 20) == "cite?passage=duma%3Aabc&start=2&end=10"
+    # An edit earlier in the document moves the passage; the link still marks the same words.
+    moved = replace(passage, start=passage.start + 7, end=passage.end + 7)
+    marked = cited_span(moved, "2", "10")
+    assert marked is not None and moved.text[marked[0] - moved.start : marked[1] - moved.start] == text[2:10]
+    assert cited_span(passage, "2", "999") is None and cited_span(passage, "5", "5") is None
+    assert cited_span(passage, "-1", "4") is None and cited_span(passage, None, "4") is None
     assert as_plain(passage, document, 18, 22).endswith("corpus/duma.txt, characters 18–22.")
     assert as_plain(passage, document).endswith(f"characters 10–{10 + len(text)}.")
     bracketed = replace(passage, label="Hour [draft] — Q7 ¶2")
