@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from index import BuildReport, Settings, VerbatimError, build_index
+from index.build import nothing_to_search
 from index.corpus import corpus_signature
 from index.errors import StoreError
 from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
@@ -87,7 +88,7 @@ def cached_answer(_library: Library, build: str, question: str, doc_ids: tuple[s
 
 
 def build_with_progress(settings: Settings, after_removal: bool = False) -> BuildReport:
-    """Build or update the index, showing a progress bar and any skipped files (see ``build_index``)."""
+    """Build or update the index, showing a progress bar (see ``build_index``)."""
     bar = st.progress(0.0, text="Building the index for the first time…")
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -97,9 +98,14 @@ def build_with_progress(settings: Settings, after_removal: bool = False) -> Buil
         report = build_index(settings.corpus_dir, settings.index_dir, settings.model, progress, after_removal)
     finally:
         bar.empty()
-    for problem in report.problems:
-        st.warning(label_text(f"Skipped a file: {problem}"))
     return report
+
+
+def build_warnings(report: BuildReport) -> list[str]:
+    """What a person should know about a build: files skipped, files with nothing to search."""
+    return [f"Skipped a file: {problem}" for problem in report.problems] + [
+        nothing_to_search(name) for name in report.unsearchable
+    ]
 
 
 def load_library() -> Library | None:
@@ -113,7 +119,8 @@ def load_library() -> Library | None:
     except (StoreError, StaleIndexError):
         pass
     try:
-        build_with_progress(settings)
+        for warning in build_warnings(build_with_progress(settings)):
+            st.warning(label_text(warning))
         open_library.clear()
         return open_library(corpus, index, corpus_signature(settings.corpus_dir))
     except VerbatimError as err:
@@ -228,7 +235,13 @@ def ask_page() -> None:
     if library is None:
         return
     doc_ids, role, k = sidebar_filters(library)
-    question = st.text_input("Question", placeholder="e.g. What is NATO doing close to the Russian border?")
+    question = st.text_input(
+        "Question", st.query_params.get("q", ""), placeholder="e.g. What is NATO doing close to the Russian border?"
+    )
+    # Kept in the address, so the browser's Back button after opening a citation, a
+    # bookmark or a shared link brings the question and its answer back.
+    if question != st.query_params.get("q", ""):
+        st.query_params["q"] = question
     if not question.strip():
         return
     try:
@@ -251,6 +264,11 @@ def cached_comparison(_library: Library, build: str, question: str, doc_ids: tup
     return compare(_library, question, doc_ids=doc_ids or None, k=k)
 
 
+def statement_link(sentence: AnswerSentence) -> str:
+    """The citation of the sentence stating a date or figure, as a link that opens it marked."""
+    return cite_link(sentence.passage, sentence.start, sentence.end)
+
+
 def show_contrasts(comparison: Comparison) -> None:
     """Where the documents' answers state different or the same dates and figures."""
     st.subheader("Differences")
@@ -260,8 +278,8 @@ def show_contrasts(comparison: Comparison) -> None:
         left, right = contrast.left, contrast.right
         text = (
             f"<b>{'Same' if contrast.agree else 'Different'} {contrast.kind}:</b> "
-            f"“{escaped(left.fact.text)}” <small>({escaped(left.sentence.passage.label)})</small> vs "
-            f"“{escaped(right.fact.text)}” <small>({escaped(right.sentence.passage.label)})</small>"
+            f"“{escaped(left.fact.text)}” <small>({statement_link(left.sentence)})</small> vs "
+            f"“{escaped(right.fact.text)}” <small>({statement_link(right.sentence)})</small>"
         )
         st.markdown(f'<p class="contrast-{"agree" if contrast.agree else "differ"}">{text}</p>', unsafe_allow_html=True)
 
@@ -409,7 +427,7 @@ def cite_page() -> None:
 
 
 def flash(kind: str, message: str) -> None:
-    """Keep a message ("success", "info", "error") to show at the top of the Library page after the rerun
+    """Keep a message ("success", "info", "warning", "error") to show at the top of the Library page after the rerun
     that redraws the page: shown at once, it would vanish with the rerun."""
     st.session_state.setdefault("flashes", []).append((kind, label_text(message)))
 
@@ -417,7 +435,7 @@ def flash(kind: str, message: str) -> None:
 def show_flashes() -> None:
     """The messages kept by ``flash``, once."""
     for kind, message in st.session_state.pop("flashes", []):
-        {"success": st.success, "info": st.info, "error": st.error}[kind](message)
+        {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](message)
 
 
 def rebuild_and_redraw(settings: Settings, after_removal: bool = False) -> None:
@@ -425,6 +443,8 @@ def rebuild_and_redraw(settings: Settings, after_removal: bool = False) -> None:
     try:
         report = build_with_progress(settings, after_removal)
         flash("success", f"Index updated: {report.documents} documents, {report.passages} passages.")
+        for warning in build_warnings(report):
+            flash("warning", warning)
     except VerbatimError as err:
         flash("error", f"The index was not updated: {err}")
     open_library.clear()

@@ -48,6 +48,7 @@ class BuildReport:
     seconds: float
     index_dir: Path
     problems: tuple[DocumentError, ...] = field(default=())
+    unsearchable: tuple[str, ...] = ()  # files read without error that gave no passage
 
     def summary(self) -> str:
         """One line a person reads after a build."""
@@ -62,7 +63,16 @@ class BuildReport:
                 f"in {self.seconds:.1f} s"
             )
         skipped = "".join(f"\n  skipped {p}" for p in self.problems)
-        return head + skipped
+        empty = "".join(f"\n  warning: {nothing_to_search(name)}" for name in self.unsearchable)
+        return head + skipped + empty
+
+
+def nothing_to_search(names: str) -> str:
+    """Why a document gave no passage, and what to do about it."""
+    return (
+        f"nothing to search in {names}: every line was taken for a heading or boilerplate "
+        "(a line without a full stop reads as a heading); add the text in sentences"
+    )
 
 
 def corpus_fingerprint(documents: tuple[LoadedDocument, ...], model_name: str, with_sentences: bool = True) -> str:
@@ -208,6 +218,7 @@ def _build_locked(
             time.perf_counter() - began,
             index_dir,
             scan.problems,
+            tuple(manifest.get("unsearchable", ())),
         )
     embedder = Embedder(model_name)
     now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -218,11 +229,9 @@ def _build_locked(
             progress("reading", number, len(scan.documents))
         passages += chunk_document(loaded.document, loaded.settings, embedder.count_tokens, embedder.passage_budget)
     if not passages:
-        names = ", ".join(Path(d.source).name for d in documents)
-        raise LibraryError(
-            f"nothing to search in {names}: every line was taken for a heading or boilerplate "
-            "(a line without a full stop reads as a heading); add the text in sentences"
-        )
+        raise LibraryError(nothing_to_search(", ".join(Path(d.source).name for d in documents)))
+    searchable = {p.doc_id for p in passages}
+    unsearchable = tuple(Path(d.original or d.source).name for d in documents if d.doc_id not in searchable)
     by_id = {d.doc_id: d for d in documents}
     spans = (
         []
@@ -261,6 +270,7 @@ def _build_locked(
             "document_count": len(documents),
             "passage_count": len(passages),
             "sentence_count": len(spans),
+            "unsearchable": list(unsearchable),
             "created": now,
             "indexed": _indexed_times(documents, manifest.get("indexed", {}), now),
             "versions": {name: version(name) for name in ("sentence-transformers", "faiss-cpu", "numpy")},
@@ -293,4 +303,5 @@ def _build_locked(
         time.perf_counter() - began,
         index_dir,
         scan.problems,
+        unsearchable,
     )

@@ -146,6 +146,8 @@ def test_compare_page_shows_each_document_and_flags_the_differing_dates(compare_
     assert not compare_app.exception
     html = page_html(compare_app)
     assert 'class="contrast-differ"' in html and "July 14, 2023" in html and "June 14, 2024" in html
+    [differ] = [m.value for m in compare_app.markdown if 'class="contrast-differ"' in m.value]
+    assert differ.count('<a class="citation" href="cite?passage=') == 2  # each statement opens its source
     assert "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q9" in html
     assert "Duma Government Hour, 19 Feb 2025 — Opening remarks" in html
     assert len(compare_app.get("download_button")) == 2
@@ -258,3 +260,17 @@ def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monke
     assert not app.exception
     assert "no readable documents" in app.error[0].value  # and the upload form to add some
     assert not (tmp_path / "index" / "CURRENT").exists()  # the removed text is not kept in an old build
+
+
+def test_the_question_is_kept_in_the_address_so_back_and_links_bring_it_back(bundled_index, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    app.text_input[0].input("How many Russian citizens live in Transnistria?").run()
+    assert app.query_params["q"] == "How many Russian citizens live in Transnistria?"
+
+    returning = AppTest.from_file(APP, default_timeout=120)  # a new session at that address
+    returning.query_params["q"] = app.query_params["q"]
+    returning.run()
+    assert returning.text_input[0].value == "How many Russian citizens live in Transnistria?"
+    assert "more than 200,000 Russian citizens living there" in page_html(returning)

@@ -197,6 +197,14 @@ def test_documents_with_nothing_to_search_are_an_error_not_an_empty_index(tmp_pa
         build_index(tmp_path / "corpus", tmp_path / "index")
     assert not (tmp_path / "index" / "CURRENT").exists()
 
+    write_transcript(tmp_path / "corpus", "ferry.txt", "Answer: The night ferry was cancelled for the winter.\n")
+    for report in (
+        build_index(tmp_path / "corpus", tmp_path / "index"),
+        build_index(tmp_path / "corpus", tmp_path / "index"),
+    ):
+        assert report.unsearchable == ("notes.txt",)  # said again when the build is up to date
+        assert "warning: nothing to search in notes.txt" in report.summary()
+
 
 @pytest.mark.parametrize(
     ("field", "value", "shape"),
