@@ -26,6 +26,17 @@ def page_html(app: AppTest) -> str:
     return "\n".join(m.value for m in app.markdown)
 
 
+def app_on_transcript(tmp_path, monkeypatch, name: str, text: str) -> AppTest:
+    """The app, started, on a library of one transcript built in ``tmp_path``."""
+    write_transcript(tmp_path / "corpus", name, text)
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    return app
+
+
 def test_question_gets_cited_answer_sentences_and_passages(app):
     app.text_input[0].input("How many Russian citizens live in Transnistria?").run()
     assert not app.exception
@@ -57,17 +68,13 @@ def test_overlong_question_gets_a_message(app):
 
 
 def test_document_html_is_shown_as_text_never_as_markup(tmp_path, monkeypatch):
-    write_transcript(
-        tmp_path / "corpus",
+    app = app_on_transcript(
+        tmp_path,
+        monkeypatch,
         "hostile.txt",
         'Question: Who runs the lighthouse?\nAnswer: The lighthouse keeper <img src=x onerror="alert(1)"> '
         "runs the lighthouse <script>alert('owned')</script> every night of the year.\n",
     )
-    build_index(tmp_path / "corpus", tmp_path / "index")
-    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
     app.text_input[0].input("Who keeps the lighthouse?").run()
     html = page_html(app)
     assert "lighthouse keeper" in html
@@ -78,12 +85,7 @@ def test_document_text_is_never_read_as_markdown_and_a_changed_file_is_never_ans
     tmp_path, monkeypatch
 ):
     said = "Answer: The referendum result :x: was rejected; see www.example.org or write to press@example.org.\n"
-    write_transcript(tmp_path / "corpus", "vote.txt", said)
-    build_index(tmp_path / "corpus", tmp_path / "index")
-    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
+    app = app_on_transcript(tmp_path, monkeypatch, "vote.txt", said)
     app.text_input[0].input("What was the referendum result?").run()
     shown = [m.value for m in app.markdown if m.allow_html and "referendum" in m.value]
     assert len(shown) >= 3  # the answer sentence, the passage card, the passage in its context
@@ -99,12 +101,9 @@ def test_document_text_is_never_read_as_markdown_and_a_changed_file_is_never_ans
 
 
 def test_filters_that_leave_nothing_say_so_and_judge_nothing(tmp_path, monkeypatch):
-    write_transcript(tmp_path / "corpus", "speech.txt", "Answer: The harbour opens at dawn every day of the year.\n")
-    build_index(tmp_path / "corpus", tmp_path / "index")
-    monkeypatch.setenv("VERBATIM_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.run()
+    app = app_on_transcript(
+        tmp_path, monkeypatch, "speech.txt", "Answer: The harbour opens at dawn every day of the year.\n"
+    )
     app.sidebar.radio[0].set_value("Questions only")
     app.text_input[0].input("When does the harbour open?").run()
     assert [i.value for i in app.info] == ["No passages match these filters."]
