@@ -16,6 +16,7 @@ from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
 from retrieval.compare import Comparison, compare
 from retrieval.errors import QueryError
 from retrieval.quotes import MIXED_TEXT, VERDICT_TEXT, QuoteCheck, verify_quote
+from retrieval.records import passage_item
 
 
 def read_questions(args: argparse.Namespace) -> list[str]:
@@ -79,14 +80,28 @@ def format_check(check: QuoteCheck) -> str:
     return "\n".join(lines)
 
 
-def show_passage(library: Library, key: str) -> int:
-    """Print a passage looked up by id or citation label, with its neighbours and the question it answers."""
+def show_passage(library: Library, key: str, as_json: bool = False) -> int:
+    """Print a passage looked up by id or citation label, with its neighbours and the question it answers.
+
+    As JSON: ``{"passage", "question", "neighbours"}``, passages as items of ``ask``.
+    """
     try:
         passage = library.passage(key)
     except VerbatimError as err:
-        print(f"error: {err}", file=sys.stderr)
+        if as_json:
+            print(json.dumps({"id": key, "error": str(err)}, ensure_ascii=False))
+        else:
+            print(f"error: {err}", file=sys.stderr)
         return 1
     question = library.question_text(passage)
+    if as_json:
+        item = {
+            "passage": passage_item(passage, library.documents[passage.doc_id]),
+            "question": question,
+            "neighbours": [passage_item(n, library.documents[n.doc_id]) for n in library.neighbours(passage)],
+        }
+        print(json.dumps(item, ensure_ascii=False))
+        return 0
     if question:
         print(f"Question: {question}\n")
     for neighbour in library.neighbours(passage):
@@ -168,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     cite_parser.add_argument("question", nargs="?", metavar="QUOTE", help="the quote (omit with --batch or --id)")
     cite_parser.add_argument("--batch", metavar="FILE", help="one quote per line of FILE (- for standard input)")
-    cite_parser.add_argument("--id", metavar="PASSAGE_ID_OR_LABEL", help="show this passage in context")
+    cite_parser.add_argument(
+        "--id", metavar="PASSAGE_ID_OR_LABEL", help="show this passage in context (with --json: as one JSON object)"
+    )
     cite_parser.add_argument("--json", action="store_true", help="one JSON object per quote, one per line")
     add_location_options(cite_parser)
     add_eval_parser(commands)
@@ -181,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if args.command == "cite" and args.id:
         try:
-            return show_passage(Library.open(args.index, args.corpus), args.id)
+            return show_passage(Library.open(args.index, args.corpus), args.id, args.json)
         except VerbatimError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1

@@ -20,22 +20,27 @@ class Hit:
 
     def to_dict(self) -> dict:
         """The JSON item of the command-line contract."""
-        p = self.passage
-        return {
-            "passage_id": p.passage_id,
-            "text": p.text,
-            "doc_id": p.doc_id,
-            "title": self.document.title,
-            "source": self.document.source,
-            "start": p.start,
-            "end": p.end,
-            "citation": p.label,
+        return passage_item(self.passage, self.document) | {
             "score": round(self.score, 6),
-            "section": p.section,
-            "speaker": p.speaker,
-            "role": p.role,
             "highlights": [list(span) for span in self.highlights],
         }
+
+
+def passage_item(passage: Passage, document: Document) -> dict:
+    """A passage as a JSON item: its words, exact span, citation and speaker."""
+    return {
+        "passage_id": passage.passage_id,
+        "text": passage.text,
+        "doc_id": passage.doc_id,
+        "title": document.title,
+        "source": document.source,
+        "start": passage.start,
+        "end": passage.end,
+        "citation": passage.label,
+        "section": passage.section,
+        "speaker": passage.speaker,
+        "role": passage.role,
+    }
 
 
 @dataclass(frozen=True)

@@ -122,3 +122,16 @@ def test_adding_to_a_mistyped_library_folder_changes_nothing(tmp_path):
     result = run("index", "add", note, "--corpus", mistyped, "--index", str(index))
     assert result.returncode == 1 and "there is no library folder" in result.stderr
     assert not (tmp_path / "corpsu").exists() and not index.exists()
+
+
+def test_a_citation_opened_with_json_gives_the_passage_its_question_and_neighbours(bundled_index):
+    opened = run("retrieval", "cite", "--id", "Duma Government Hour, 19 Feb 2025 - Q7 ¶3", "--json")
+    assert opened.returncode == 0
+    item = json.loads(opened.stdout)
+    assert item["passage"]["citation"] == "Duma Government Hour, 19 Feb 2025 — Q7 ¶3"
+    assert source_text(item["passage"]["source"])[item["passage"]["start"] : item["passage"]["end"]] == (
+        item["passage"]["text"]
+    )
+    assert item["question"] and item["passage"] in item["neighbours"]
+    missing = run("retrieval", "cite", "--id", "nowhere", "--json")
+    assert missing.returncode == 1 and "no passage has the id" in json.loads(missing.stdout)["error"]
