@@ -7,7 +7,7 @@ import re
 # A sentence ends at . ! ? or … (with any closing quotes or brackets) when white space
 # and the capital letter (of any alphabet: checked in code) or digit of a new sentence
 # follow, perhaps after an opening quote, bracket or dash. A blank line always ends one.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[—–-]?\s?(\w))|\n[ \t]*\n")
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[—–-]?\s?(\w))|(?>\r\n|\n|\r)[ \t]*(?>\r\n|\n|\r)")
 # Words whose trailing full stop does not end a sentence.
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt)|\b[A-Z])\.$")
 

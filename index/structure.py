@@ -98,7 +98,7 @@ def line_spans(text: str, boilerplate: tuple[str, ...] = ()) -> list[tuple[int, 
     """
     excluded = _excluded_spans(text, boilerplate)
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in re.finditer(r"[^\r\n]+", text):
         for piece in _subtract(line.start(), line.end(), excluded):
             start, end = _strip(text, *piece)
             if start == end:
@@ -106,7 +106,7 @@ def line_spans(text: str, boilerplate: tuple[str, ...] = ()) -> list[tuple[int, 
             previous = spans[-1] if spans else None
             if (
                 previous
-                and text[previous[1] : start].count("\n") == 1
+                and _line_breaks(text[previous[1] : start]) == 1
                 and not _TERMINAL.search(text[previous[0] : previous[1]])
                 and text[start].islower()
             ):
@@ -142,7 +142,12 @@ def _stands_apart(text: str, spans: list[tuple[int, int]], i: int) -> bool:
     """Whether line ``i`` has a blank line (or the document's edge) both before and after it."""
     before = text[spans[i - 1][1] : spans[i][0]] if i else "\n\n"
     after = text[spans[i][1] : spans[i + 1][0]] if i + 1 < len(spans) else "\n\n"
-    return before.count("\n") > 1 and after.count("\n") > 1
+    return _line_breaks(before) > 1 and _line_breaks(after) > 1
+
+
+def _line_breaks(gap: str) -> int:
+    """How many line breaks the white space between two lines holds: LF or CRLF, or CR alone (old Mac files)."""
+    return gap.count("\n") or gap.count("\r")
 
 
 def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:

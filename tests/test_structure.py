@@ -244,3 +244,13 @@ def test_sentences_end_before_any_alphabets_capital_a_dash_or_a_blank_line():
         "A paragraph without a full stop",
         "Next.",
     ]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["windows", "old mac"])
+def test_line_endings_of_any_system_read_the_same(newline):
+    text = "Briefing\n\nQuestion: Will the port open?\nSoon?\n\nSergey Lavrov: It opens in May.\n\nNext part.\n"
+    converted = text.replace("\n", newline)
+    assert [turn[:3] for turn in _turns_of(converted)] == [turn[:3] for turn in _turns_of(text)]
+    assert len(sentence_spans(converted)) == len(sentence_spans(text))
+    wrapped = f"A line without a stop{newline}goes on here."
+    assert sentence_spans(wrapped) == [(0, len(wrapped))]
