@@ -125,13 +125,22 @@ def test_adding_to_a_mistyped_library_folder_changes_nothing(tmp_path):
 
 
 def test_a_citation_opened_with_json_gives_the_passage_its_question_and_neighbours(bundled_index):
-    opened = run("retrieval", "cite", "--id", "Duma Government Hour, 19 Feb 2025 - Q7 ¶3", "--json")
+    opened = run(
+        "retrieval",
+        "cite",
+        "--id",
+        "Duma Government Hour, 19 Feb 2025 - Q7 ¶3",
+        "--json",
+        "--index",
+        str(bundled_index),
+    )
     assert opened.returncode == 0
     item = json.loads(opened.stdout)
     assert item["passage"]["citation"] == "Duma Government Hour, 19 Feb 2025 — Q7 ¶3"
-    assert source_text(item["passage"]["source"])[item["passage"]["start"] : item["passage"]["end"]] == (
-        item["passage"]["text"]
+    assert (
+        source_text(item["passage"]["source"])[item["passage"]["start"] : item["passage"]["end"]]
+        == (item["passage"]["text"])
     )
     assert item["question"] and item["passage"] in item["neighbours"]
-    missing = run("retrieval", "cite", "--id", "nowhere", "--json")
+    missing = run("retrieval", "cite", "--id", "nowhere", "--json", "--index", str(bundled_index))
     assert missing.returncode == 1 and "no passage has the id" in json.loads(missing.stdout)["error"]
