@@ -26,6 +26,7 @@ _TERMINAL = re.compile(r"[.!?…:;,][\"”’)\]]*$")
 _CONTENTS_HEADER = re.compile(r"(?i)^(table of )?contents:?$")
 _CONTENTS_ENTRY = re.compile(r"^\d{1,3}[.)]\s+\S")
 _MAX_HEADING_WORDS = 20
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")  # "## Fishing" names the section "Fishing"
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     for paragraph in classify(text, settings):
         if paragraph.kind == "heading":
             close()
-            section, last_question = text[paragraph.start : paragraph.end], None
+            section, last_question = _MARKDOWN_HEADING.sub("", text[paragraph.start : paragraph.end]), None
         elif paragraph.kind != "text":
             continue
         elif paragraph.label:

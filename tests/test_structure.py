@@ -191,6 +191,7 @@ def test_a_heading_standing_apart_or_introducing_a_turn_is_still_a_heading():
         "Fishing\nAnswer: Cod is scarce.\n"
     )
     assert [turn[2] for turn in _turns_of(text)] == ["Title", "Shipping", "Fishing"]
+    assert [turn[2] for turn in _turns_of(text.replace("Shipping", "## Shipping"))] == ["Title", "Shipping", "Fishing"]
 
 
 def test_speaker_labels_in_the_forms_transcripts_use():
