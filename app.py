@@ -235,11 +235,15 @@ def ask_page() -> None:
     if library is None:
         return
     doc_ids, role, k = sidebar_filters(library)
-    question = st.text_input(
-        "Question", st.query_params.get("q", ""), placeholder="e.g. What is NATO doing close to the Russian border?"
-    )
     # Kept in the address, so the browser's Back button after opening a citation, a
-    # bookmark or a shared link brings the question and its answer back.
+    # bookmark or a shared link brings the question and its answer back. The address
+    # seeds the box once; passing it as the box's default instead would give the box a
+    # new identity whenever the address changed, dropping every second question typed.
+    if "question" not in st.session_state:
+        st.session_state.question = st.query_params.get("q", "")
+    question = st.text_input(
+        "Question", key="question", placeholder="e.g. What is NATO doing close to the Russian border?"
+    )
     if question != st.query_params.get("q", ""):
         st.query_params["q"] = question
     if not question.strip():

@@ -273,3 +273,15 @@ def test_the_question_is_kept_in_the_address_so_back_and_links_bring_it_back(bun
     returning.run()
     assert returning.text_input[0].value == "How many Russian citizens live in Transnistria?"
     assert "more than 200,000 Russian citizens living there" in page_html(returning)
+
+
+def test_each_question_typed_in_turn_is_the_one_answered(app):
+    questions = [
+        "How many Russian citizens live in Transnistria?",
+        "When will Intervision take place?",
+        "Which new department did the Foreign Ministry create?",
+        "Relations with China",
+    ]
+    for question in questions:
+        app.text_input[0].input(question).run()
+        assert app.text_input[0].value == question and app.query_params["q"] == question

@@ -117,6 +117,20 @@ def test_ask_in_a_real_browser_shows_a_cited_answer(app_url, page):
     assert page.locator("mark").count() >= 1
 
 
+def test_a_second_question_typed_in_the_same_box_is_answered_and_back_brings_it_again(app_url, page):
+    ask_in_browser(page, app_url, "When will the Intervision song contest take place?")
+    page.locator(".answer-sentence").filter(has_text="Intervision").first.wait_for(timeout=60_000)
+    box = page.get_by_role("textbox", name="Question")
+    box.fill("How many Russian citizens live in Transnistria?")
+    box.press("Enter")
+    page.locator(".answer-sentence").filter(has_text="200,000").first.wait_for(timeout=60_000)
+    page.locator(".answer-sentence a.citation").first.click()
+    page.wait_for_url("**/cite?passage=*", timeout=30_000)
+    page.go_back()
+    page.locator(".answer-sentence").filter(has_text="200,000").first.wait_for(timeout=60_000)
+    assert box.input_value() == "How many Russian citizens live in Transnistria?"
+
+
 def test_compare_in_a_real_browser_flags_the_differing_dates(app_url, page):
     ask_in_browser(page, f"{app_url}/compare", "When did Putin propose the Eurasian security initiative?")
     flag = page.locator(".contrast-differ").first
