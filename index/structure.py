@@ -17,6 +17,34 @@ Kind = Literal["text", "heading", "contents", "boilerplate", "noise"]
 
 BUILTIN_BOILERPLATE = (r"(?im)^[ \t\xa0]*back to top[ \t\xa0]*$",)
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
+# Words that open a remark, a caption or a field ("Note:", "WARNING:", "Source:"), never a speaker.
+REMARK_WORDS = frozenset(
+    [
+        "note",
+        "nb",
+        "ps",
+        "warning",
+        "caution",
+        "important",
+        "attention",
+        "reminder",
+        "update",
+        "correction",
+        "disclaimer",
+        "source",
+        "sources",
+        "summary",
+        "background",
+        "context",
+        "example",
+        "subject",
+        "date",
+        "time",
+        "place",
+        "location",
+        "venue",
+    ]
+)
 
 # A speaker label opens a line: one to four words, each capitalised (checked in
 # _speaker_label, since any alphabet's capitals count), and a colon; the words follow
@@ -117,26 +145,40 @@ def line_spans(text: str, boilerplate: tuple[str, ...] = ()) -> list[tuple[int, 
     return spans
 
 
-def _speaker_label(paragraph: str, settings: DocumentSettings, repeated: frozenset[str]) -> re.Match | None:
+def _speaker_label(
+    paragraph: str, settings: DocumentSettings, repeated: frozenset[str], opens_paragraph: bool
+) -> re.Match | None:
     """The speaker label opening the paragraph, if any.
 
     A label of two to four capitalised words reads as a name ("Sergey Lavrov:"). One
-    word could be prose ("Note:"), so it counts when known from the metadata, generic
-    ("Answer:"), in capitals ("LAVROV:") or used as a label more than once (``repeated``).
+    word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts when
+    known from the metadata or generic ("Answer:"); otherwise only a name, never a
+    remark word, used as a label more than once (``repeated``) or in capitals
+    ("LAVROV:") at the start of a paragraph, not on a line inside someone's turn.
     """
     match = _LABEL.match(paragraph)
     if not match or not all(word[0].isupper() for word in match["label"].split()):
         return None
     label = match["label"]
-    known = label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS
-    one_word_name = " " not in label and ((label.isupper() and len(label) > 1) or label in repeated)
-    return match if known or one_word_name or 2 <= len(label.split()) <= 4 else None
+    if label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS:
+        return match
+    if " " in label:
+        return match if len(label.split()) <= 4 else None
+    if label.lower() in REMARK_WORDS:
+        return None
+    capitals_opening = label.isupper() and len(label) > 1 and opens_paragraph
+    return match if label in repeated or capitals_opening else None
 
 
 def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
     matches = (_LABEL.match(text[start:end]) for start, end in spans)
     labels = Counter(m["label"] for m in matches if m and " " not in m["label"])
     return frozenset(label for label, count in labels.items() if count > 1)
+
+
+def _opens_paragraph(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether line ``i`` has a blank line (or the document's start) before it."""
+    return i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1
 
 
 def _stands_apart(text: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -173,14 +215,23 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
             paragraphs.append(Paragraph(start, end, "contents"))
             continue
         in_contents = False
-        label = _speaker_label(words, settings, repeated)
+        label = _speaker_label(words, settings, repeated, _opens_paragraph(text, spans, i))
         if label:
             paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end()))
+        elif _MARKDOWN_HEADING.match(words):
+            paragraphs.append(Paragraph(start, end, "heading"))
+        elif _under_a_bare_label(paragraphs):
+            paragraphs.append(Paragraph(start, end, "text"))
         elif not _TERMINAL.search(words) and _is_heading(text, spans, i, settings, repeated, paragraphs):
             paragraphs.append(Paragraph(start, end, "heading"))
         else:
             paragraphs.append(Paragraph(start, end, "text"))
     return paragraphs
+
+
+def _under_a_bare_label(before: list[Paragraph]) -> bool:
+    """Whether the previous paragraph is a speaker label alone on its line, whose words come next."""
+    return bool(before) and bool(before[-1].label) and before[-1].body_start == before[-1].end
 
 
 def _is_heading(
@@ -202,7 +253,9 @@ def _is_heading(
     if len(text[spans[i][0] : spans[i][1]].split()) > _MAX_HEADING_WORDS:
         return False
     following = spans[i + 1] if i + 1 < len(spans) else None
-    introduces_turn = following is not None and _speaker_label(text[following[0] : following[1]], settings, repeated)
+    introduces_turn = following is not None and _speaker_label(
+        text[following[0] : following[1]], settings, repeated, _opens_paragraph(text, spans, i + 1)
+    )
     return bool(introduces_turn) or _stands_apart(text, spans, i)
 
 
@@ -229,10 +282,13 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     last_question: tuple[int, int] | None = None
 
     def close() -> None:
-        nonlocal current, last_question
+        nonlocal current, last_question, number
         if current and current["paragraphs"]:
-            spans = tuple(current["paragraphs"])
-            result.append(Turn(paragraphs=spans, **{k: v for k, v in current.items() if k != "paragraphs"}))
+            if current.pop("labelled"):  # numbered only now: a label with no words after it is no turn
+                number += 1
+                current["number"] = number
+            spans = tuple(current.pop("paragraphs"))
+            result.append(Turn(paragraphs=spans, **current))
             if current["role"] == "question":
                 last_question = (spans[0][0], spans[-1][1])
         current = None
@@ -245,22 +301,16 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             continue
         elif paragraph.label:
             close()
-            number += 1
             speaker, role = _speaker_and_role(paragraph.label, settings)
             question = last_question if role == "answer" else None
-            current = dict(number=number, speaker=speaker, role=role, section=section, question=question, paragraphs=[])
+            current = dict(labelled=True, number=0, speaker=speaker, role=role, section=section, question=question)
+            current["paragraphs"] = []
             if paragraph.body[0] < paragraph.body[1]:  # a label alone on its line has its words on the next
                 current["paragraphs"].append(paragraph.body)
         else:
             if current is None:
-                current = dict(
-                    number=0,
-                    speaker=settings.opening_speaker,
-                    role="answer",
-                    section=section,
-                    question=None,
-                    paragraphs=[],
-                )
+                current = dict(labelled=False, number=0, speaker=settings.opening_speaker, role="answer")
+                current.update(section=section, question=None, paragraphs=[])
             current["paragraphs"].append(paragraph.body)
     close()
     return result

@@ -213,6 +213,39 @@ def test_speaker_labels_in_the_forms_transcripts_use():
     assert _turns_of(text)[-1][3].endswith("Note: a single capitalised word used once is prose, not a speaker.")
 
 
+def test_a_word_and_colon_opening_a_remark_is_not_a_speaker():
+    text = (
+        "Sergey Lavrov: We discussed the alliance.\n"
+        "NATO: it keeps moving east, and we see it.\n"
+        "NOTE: the figures are preliminary.\n\n"
+        "Warning: the ferry may be late.\n\n"
+        "Question: And the roads?\n\n"
+        "Warning: roads may be closed.\n"
+    )
+    assert [(speaker, words[-22:]) for speaker, _, _, words in _turns_of(text)] == [
+        ("Sergey Lavrov", "Warning: the ferry may be late."[-22:]),
+        ("Questioner", "Warning: roads may be closed."[-22:]),
+    ]
+
+
+def test_the_words_under_a_label_standing_alone_are_the_speakers_not_a_heading():
+    text = "Briefing\n\nQuestion:\n\nThank you minister\n\nQuestion:\nSergey Lavrov: We agree.\n"
+    found = turns(text, DocumentSettings())
+    assert [(turn.number, turn.speaker, turn.section) for turn in found] == [
+        (1, "Questioner", "Briefing"),
+        (2, "Sergey Lavrov", "Briefing"),
+    ]
+    assert text[slice(*found[0].paragraphs[0])] == "Thank you minister"
+
+
+def test_a_markdown_heading_is_a_heading_even_without_blank_lines_around_it():
+    text = "Answer: The port is open.\n## Background\nThe port opened in 1900.\n"
+    assert [(section, words) for _, _, section, words in _turns_of(text)] == [
+        ("", "The port is open."),
+        ("Background", "The port opened in 1900."),
+    ]
+
+
 def test_a_journalist_named_in_the_metadata_asks_the_question():
     text = "Steve Rosenberg: Will Russia recognise the vote?\n\nSergey Lavrov: We will study it first.\n"
     roles = [(speaker, role) for speaker, role, _, _ in _turns_of(text, questioners=("Steve Rosenberg",))]
