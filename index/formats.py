@@ -76,20 +76,25 @@ class _HtmlText(HTMLParser):
             self._close("head")  # HTML5 lets a page leave out </head>
         if tag in self.skip:
             self.skipped.append(tag)
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
-        elif tag in self.HEADINGS:
-            self.parts.append(_APART)
-        elif tag in self.CELLS:
-            self.parts.append("\t")
+        else:
+            self._break(tag, opening=True)
 
     def handle_endtag(self, tag):
         if tag in self.skip:
             self._close(tag)
-        elif tag in self.BLOCKS:
+        else:
+            self._break(tag, opening=False)
+
+    def _break(self, tag: str, opening: bool) -> None:
+        # Inside left-out markup a heading's blank lines would split the text around it.
+        if self.skipped:
+            return
+        if tag in self.BLOCKS:
             self.parts.append("\n")
         elif tag in self.HEADINGS:
             self.parts.append(_APART)
+        elif tag in self.CELLS and opening:
+            self.parts.append("\t")
 
     def handle_data(self, data):
         if not self.skipped:

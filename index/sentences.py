@@ -8,8 +8,16 @@ import re
 # and the capital letter (of any alphabet: checked in code) or digit of a new sentence
 # follow, perhaps after an opening quote, bracket or dash. A blank line always ends one.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[—–-]?\s?(\w))|(?>\r\n|\n|\r)[ \t]*(?>\r\n|\n|\r)")
-# Words whose trailing full stop does not end a sentence.
-_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt)|\b[A-Z])\.$")
+# Words whose trailing full stop does not end a sentence; an initial is checked for a capital in code.
+_ABBREVIATION = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt|(?P<initial>[^\W\d_]))\.$"
+)
+
+
+def _ends_abbreviation(words: str) -> bool:
+    """Whether ``words`` end with an abbreviation or an initial in any alphabet ("V.", "É.", "С.")."""
+    match = _ABBREVIATION.search(words)
+    return match is not None and (match["initial"] is None or match["initial"].isupper())
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -24,9 +32,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         opening = match.group(1)
         if opening is not None and not (opening.isupper() or opening.isdigit()):
             continue
-        if match.group().startswith(".") and _ABBREVIATION.search(
-            text[max(cursor, match.start() - 6) : match.start() + 1]
-        ):
+        before = text[max(cursor, match.start() - 6) : match.start() + 1]
+        if match.group().startswith(".") and _ends_abbreviation(before):
             continue
         spans.append((cursor, match.end()))
         cursor = match.end()

@@ -153,6 +153,8 @@ def test_sentences_cover_every_word_and_respect_abbreviations():
         "And 35 states came.",
     ]
     assert " ".join(text[s:e] for s, e in spans) == text
+    initials = "They met É. Dupont and С. Лавров in Geneva. Talks began."
+    assert [initials[s:e] for s, e in sentence_spans(initials)] == [initials[:43], "Talks began."]
 
 
 def test_every_sentence_of_the_index_lies_inside_its_passage(library):
@@ -267,6 +269,11 @@ def test_html_and_word_headings_between_paragraphs_name_their_sections():
             ("Briefing", "The port is open."),
             ("Fishing", "Cod is scarce."),
         ]
+
+
+def test_a_heading_inside_left_out_page_chrome_leaves_no_blank_line_behind():
+    page = b"<p>Answer: The port is open and</p><nav><h2>Menu</h2></nav><p>ships leave at dawn.</p>"
+    assert html_text(Path("p.html"), page).text == "Answer: The port is open and\nships leave at dawn.\n"
 
 
 def test_sentences_end_before_any_alphabets_capital_a_dash_or_a_blank_line():
