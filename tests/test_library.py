@@ -189,6 +189,16 @@ def test_removing_the_last_document_deletes_the_index_and_its_text(library_dirs,
         Library.open(index)
 
 
+def test_removing_the_last_searchable_document_deletes_the_index_and_its_text(library_dirs):
+    corpus, index = library_dirs
+    add_documents(corpus, [("headings.txt", b"Agenda\n\nHarbour works\n")])  # read, but nothing to search
+    build_index(corpus, index)
+    remove_document(corpus, "ferry")
+    with pytest.raises(LibraryError, match="nothing to search in headings.txt"):
+        build_index(corpus, index, after_removal=True)
+    assert not any(b"night ferry" in f.read_bytes() for f in index.rglob("*") if f.is_file())
+
+
 def test_thousands_of_tiny_files_are_taken_in_one_call(tmp_path):
     files = [(f"note-{i:04d}.txt", f"Answer: Note number {i} is about the harbour.\n".encode()) for i in range(2000)]
     results = add_documents(tmp_path / "corpus", files)
