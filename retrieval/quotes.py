@@ -41,7 +41,12 @@ VERDICT_TEXT = {
     "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
     "not_found": "Not found: nothing in the library supports this quote.",
 }
-_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+# Formatting tags a quote copied from a web page brings with it. Only these names, with
+# attributes only as name="value", so a source's own "<inaudible>" or "<b and c>" stays.
+_TAG = re.compile(
+    r"(?i)</?(?:a|b|i|u|s|em|strong|span|p|br|mark|q|sup|sub|small|font|div|cite|blockquote)"
+    r"""(?:\s+[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))*\s*/?>"""
+)
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.|\[\s*(?:…|\.\.\.)\s*\]")
 
 

@@ -104,6 +104,7 @@ def test_quotation_with_attribution_and_link():
     assert marked is not None and moved.text[marked[0] - moved.start : marked[1] - moved.start] == text[2:10]
     assert cited_span(passage, "2", "999") is None and cited_span(passage, "5", "5") is None
     assert cited_span(passage, "-1", "4") is None and cited_span(passage, None, "4") is None
+    assert cited_span(passage, "²", "5") is None  # a digit to str.isdigit, not to int()
     assert as_plain(passage, document, 18, 22).endswith("corpus/duma.txt, characters 18–22.")
     assert as_plain(passage, document).endswith(f"characters 10–{10 + len(text)}.")
     bracketed = replace(passage, label="Hour [draft] — Q7 ¶2")
@@ -146,6 +147,22 @@ def test_a_misquote_whose_opening_words_the_question_also_used_is_still_close(tm
     check = verify_quote(Library.open(tmp_path / "index"), "the old museum in Munich is closed for renovation")
     assert check.verdict == "close" and check.matches[0].role == "answer"
     assert check.matches[0].text == "the old museum in Berlin is closed for renovation"
+
+
+def test_angle_brackets_that_are_the_sources_own_words_are_kept(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "talks.txt").write_text(
+        "Answer: The minister paused <inaudible> and said the talks would resume in March.\n"
+        "Answer: Options <b and c> were rejected by the committee last week.\n"
+    )
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    library = Library.open(tmp_path / "index")
+    for pasted, quote in (
+        ("<i>paused</i> <inaudible> and said the talks", "paused <inaudible> and said the talks"),
+        ('<span class="q">Options <b and c> were rejected</span>', "Options <b and c> were rejected"),
+    ):
+        check = verify_quote(library, pasted)
+        assert check.verdict == "exact" and check.quote == quote
 
 
 def test_unrelated_sentence_is_not_found(library):
