@@ -21,7 +21,7 @@ from retrieval.citations import (
     cited_span,
 )
 from retrieval.quotes import verify_quote
-from tests.conftest import source_text
+from tests.conftest import source_text, write_transcript
 from tests.test_cli import run
 
 HANDMADE = PROJECT_ROOT / "eval" / "quotes-handmade.jsonl"
@@ -122,6 +122,13 @@ def test_quotation_with_attribution_and_link():
     )
 
 
+def library_of(tmp_path, name: str, text: str) -> Library:
+    """A library of one transcript, built in ``tmp_path``."""
+    write_transcript(tmp_path / "corpus", name, text)
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    return Library.open(tmp_path / "index")
+
+
 def test_an_accent_typed_another_way_is_still_the_exact_words(tmp_path):
     said = "Answer: Le ministre a parlé de l'économie française à Genève. Il a dit que la croissance était forte.\n"
     (tmp_path / "corpus").mkdir()
@@ -138,25 +145,24 @@ def test_an_accent_typed_another_way_is_still_the_exact_words(tmp_path):
 
 
 def test_a_misquote_whose_opening_words_the_question_also_used_is_still_close(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "museum.txt").write_text(
+    library = library_of(
+        tmp_path,
+        "museum.txt",
         "Question: What did the minister say about the old museum in Berlin?\n"
-        "Answer: The minister said the old museum in Berlin is closed for renovation until next spring.\n"
+        "Answer: The minister said the old museum in Berlin is closed for renovation until next spring.\n",
     )
-    build_index(tmp_path / "corpus", tmp_path / "index")
-    check = verify_quote(Library.open(tmp_path / "index"), "the old museum in Munich is closed for renovation")
+    check = verify_quote(library, "the old museum in Munich is closed for renovation")
     assert check.verdict == "close" and check.matches[0].role == "answer"
     assert check.matches[0].text == "the old museum in Berlin is closed for renovation"
 
 
 def test_angle_brackets_that_are_the_sources_own_words_are_kept(tmp_path):
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "talks.txt").write_text(
+    library = library_of(
+        tmp_path,
+        "talks.txt",
         "Answer: The minister paused <inaudible> and said the talks would resume in March.\n"
-        "Answer: Options <b and c> were rejected by the committee last week.\n"
+        "Answer: Options <b and c> were rejected by the committee last week.\n",
     )
-    build_index(tmp_path / "corpus", tmp_path / "index")
-    library = Library.open(tmp_path / "index")
     for pasted, quote in (
         ("<i>paused</i> <inaudible> and said the talks", "paused <inaudible> and said the talks"),
         ('<span class="q">Options <b and c> were rejected</span>', "Options <b and c> were rejected"),
