@@ -49,7 +49,14 @@ REMARK_WORDS = frozenset(
 # A speaker label opens a line: one to four words, each capitalised (checked in
 # _speaker_label, since any alphabet's capitals count), and a colon; the words follow
 # on the same line or, when the label stands alone, on the next.
-_LABEL = re.compile(r"(?P<label>[^\W\d_][\w’'.\-]*(?: [^\W\d_][\w’'.\-]*){0,3}):(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)")
+# A timestamp may come first ("[00:12:31] Name:") and an aside after the name
+# ("Name (via interpreter):", "Name (00:12):"); neither is part of the speaker's name.
+_LABEL = re.compile(
+    r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t\xa0]+)?"
+    r"(?P<label>[^\W\d_][\w’'.\-]*(?: [^\W\d_][\w’'.\-]*){0,3})"
+    r"(?:[ \t\xa0]*\([^()\r\n]{1,60}\))?"
+    r":(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)"
+)
 _TERMINAL = re.compile(r"[.!?…:;,][\"”’)\]]*$")
 _CONTENTS_HEADER = re.compile(r"(?i)^(table of )?contents:?$")
 _CONTENTS_ENTRY = re.compile(r"^\d{1,3}[.)]\s+\S")

@@ -248,6 +248,19 @@ def test_a_markdown_heading_is_a_heading_even_without_blank_lines_around_it():
     ]
 
 
+def test_labels_with_a_timestamp_or_an_aside_name_the_speaker():
+    text = (
+        "[00:12:31] Steve Rosenberg: Will Russia recognise the vote?\n\n"
+        "00:12:40 Sergey Lavrov (via interpreter): We will study it first.\n\n"
+        "Maria Zakharova (00:13:02): The ministry will comment later.\n"
+    )
+    assert [(speaker, words) for speaker, _, _, words in _turns_of(text)] == [
+        ("Steve Rosenberg", "Will Russia recognise the vote?"),
+        ("Sergey Lavrov", "We will study it first."),
+        ("Maria Zakharova", "The ministry will comment later."),
+    ]
+
+
 def test_a_journalist_named_in_the_metadata_asks_the_question():
     text = "Steve Rosenberg: Will Russia recognise the vote?\n\nSergey Lavrov: We will study it first.\n"
     roles = [(speaker, role) for speaker, role, _, _ in _turns_of(text, questioners=("Steve Rosenberg",))]
