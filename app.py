@@ -450,7 +450,7 @@ def rebuild_and_redraw(settings: Settings, after_removal: bool = False) -> None:
         for warning in build_warnings(report):
             flash("warning", warning)
     except VerbatimError as err:
-        flash("error", f"The index was not updated: {err}")
+        flash("error", f"Could not build the index: {err}")
     open_library.clear()
     st.rerun()
 

@@ -161,9 +161,9 @@ def build_index(
     otherwise only texts whose content hash is not in the current build are
     embedded. Unreadable files are skipped and reported, never fatal.
     ``after_removal`` says the caller has just removed a document: if none is
-    left, or the build fails (the documents left give nothing to search), the
-    index is deleted, since it still holds the removed text. Otherwise an empty
-    corpus folder (perhaps a mistyped one) is an error and the index is kept.
+    left, or the documents left give nothing to search, the index is deleted,
+    since it still holds the removed text. Otherwise an empty corpus folder
+    (perhaps a mistyped one) is an error and the index is kept.
     """
     # The corpus is read under the lock too: two sessions adding documents at once
     # must not each build from a listing that misses the other's file.
@@ -180,10 +180,13 @@ def build_index(
             )
         try:
             return _build_locked(scan, index_dir, model_name, progress, with_sentences=True)
-        except BaseException:
-            if after_removal:
-                store.delete_index(index_dir)
-            raise
+        except LibraryError as err:
+            # Nothing left to search. An interrupted build, by contrast, keeps the old
+            # one and its embeddings: the next build replaces it.
+            if not after_removal:
+                raise
+            store.delete_index(index_dir)
+            raise LibraryError(f"{err}\nthe index was deleted: it still held the removed document's text") from None
 
 
 def build_from_scan(
