@@ -27,7 +27,7 @@ def citation_link(passage: Passage, start: int | None = None, end: int | None = 
 def cited_span(passage: Passage, start: str | None, end: str | None) -> tuple[int, int] | None:
     """The document span a link's ``start``/``end`` parameters mark in the passage, or None when
     they are missing or do not mark words inside it."""
-    if not (start and end and re.fullmatch("[0-9]+", start) and re.fullmatch("[0-9]+", end)):
+    if not (start and end and re.fullmatch("[0-9]{1,9}", start) and re.fullmatch("[0-9]{1,9}", end)):
         return None
     if not int(start) < int(end) <= len(passage.text):
         return None

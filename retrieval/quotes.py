@@ -41,12 +41,11 @@ VERDICT_TEXT = {
     "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
     "not_found": "Not found: nothing in the library supports this quote.",
 }
-# Formatting tags a quote copied from a web page brings with it. Only these names, with
-# attributes only as name="value", so a source's own "<inaudible>" or "<b and c>" stays.
-_TAG = re.compile(
-    r"(?i)</?(?:a|b|i|u|s|em|strong|span|p|br|mark|q|sup|sub|small|font|div|cite|blockquote)"
-    r"""(?:\s+[\w:-]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))*\s*/?>"""
-)
+# A tag pasted with a quote from a web page: removed when the quote also closes it
+# ("<abbr title=…>NATO</abbr>") or it is a void element (<br>, <img>), so a source's
+# own "<inaudible>" or "<b and c>", never closed, stays as words.
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)(?:\s[^<>]*)?>")
+_VOID_TAGS = {"br", "wbr", "img", "hr"}
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.|\[\s*(?:…|\.\.\.)\s*\]")
 
 
@@ -112,10 +111,20 @@ class QuoteCheck:
         return {"quote": self.quote, "verdict": self.verdict, "matches": [m.to_dict(library) for m in self.matches]}
 
 
+def _without_markup(quote: str) -> str:
+    """The quote without the HTML tags pasted with it (see ``_TAG``)."""
+    closed = {match[2].lower() for match in _TAG.finditer(quote) if match[1]}
+
+    def unless_words(tag: re.Match) -> str:
+        return "" if tag[2].lower() in closed | _VOID_TAGS else tag[0]
+
+    return _TAG.sub(unless_words, quote)
+
+
 def _check_quote(quote: str) -> str:
     """The quote to look up: without surrounding quotation marks or HTML tags pasted with it
     ("<b>NATO</b>" would otherwise be the words "b NATO b"); QueryError when unusable."""
-    quote = _TAG.sub("", quote).strip().strip("\"“”‘’'«»").strip()
+    quote = _without_markup(quote).strip().strip("\"“”‘’'«»").strip()
     if len(words(quote)) < SHINGLE:
         raise QueryError(f"a quote needs at least {SHINGLE} words to be checked; paste the whole sentence")
     if len(quote) > MAX_QUESTION_CHARS:

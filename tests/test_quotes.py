@@ -51,6 +51,13 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
     check = verify_quote(library, "<b>NATO</b> continued its **confrontational** policies")
     assert check.verdict == "exact" and check.quote == "NATO continued its **confrontational** policies"
+    for pasted in (
+        '<abbr title="North Atlantic Treaty Organization">NATO</abbr> continued its confrontational policies',
+        '<a href="https://example.org/" target="_blank" data-track>NATO</a> continued its confrontational<br> policies',
+        "<h2>NATO continued its <ins>confrontational</ins> policies</h2>",
+    ):
+        check = verify_quote(library, pasted)
+        assert check.verdict == "exact" and check.quote == "NATO continued its confrontational policies"
 
 
 def test_an_ellipsis_is_read_as_an_omitted_middle(library):
@@ -105,6 +112,7 @@ def test_quotation_with_attribution_and_link():
     assert cited_span(passage, "2", "999") is None and cited_span(passage, "5", "5") is None
     assert cited_span(passage, "-1", "4") is None and cited_span(passage, None, "4") is None
     assert cited_span(passage, "²", "5") is None  # a digit to str.isdigit, not to int()
+    assert cited_span(passage, "1", "9" * 5000) is None  # int() refuses over 4,300 digits
     assert as_plain(passage, document, 18, 22).endswith("corpus/duma.txt, characters 18–22.")
     assert as_plain(passage, document).endswith(f"characters 10–{10 + len(text)}.")
     bracketed = replace(passage, label="Hour [draft] — Q7 ¶2")
