@@ -76,23 +76,20 @@ class _HtmlText(HTMLParser):
             self._close("head")  # HTML5 lets a page leave out </head>
         if tag in self.skip:
             self.skipped.append(tag)
-        else:
-            self._break(tag, opening=True)
+        self._break(tag, opening=True)
 
     def handle_endtag(self, tag):
         if tag in self.skip:
             self._close(tag)
-        else:
-            self._break(tag, opening=False)
+        self._break(tag, opening=False)
 
     def _break(self, tag: str, opening: bool) -> None:
-        # Inside left-out markup a heading's blank lines would split the text around it.
-        if self.skipped:
-            return
-        if tag in self.BLOCKS:
+        """The separator an element puts between the words before and after it."""
+        if tag in self.BLOCKS or tag in self.CHROME:
             self.parts.append("\n")
         elif tag in self.HEADINGS:
-            self.parts.append(_APART)
+            # Inside left-out chrome a heading's blank line would split the paragraph around it.
+            self.parts.append("\n" if self.skipped else _APART)
         elif tag in self.CELLS and opening:
             self.parts.append("\t")
 

@@ -167,7 +167,7 @@ def _speaker_label(
     if not match or not all(word[0].isupper() for word in match["label"].split()):
         return None
     label = match["label"]
-    if label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS:
+    if _known_label(label, settings):
         return match
     if " " in label:
         return match if len(label.split()) <= 4 else None
@@ -177,15 +177,28 @@ def _speaker_label(
     return match if label in repeated or capitals_opening else None
 
 
+def _known_label(label: str, settings: DocumentSettings) -> bool:
+    """Whether the metadata names the label (``speakers``, ``questioners``) or it is generic ("Answer")."""
+    return label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS
+
+
 def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
     matches = (_LABEL.match(text[start:end]) for start, end in spans)
     labels = Counter(m["label"] for m in matches if m and " " not in m["label"])
     return frozenset(label for label, count in labels.items() if count > 1)
 
 
-def _opens_paragraph(text: str, spans: list[tuple[int, int]], i: int) -> bool:
-    """Whether line ``i`` has a blank line (or the document's start) before it."""
-    return i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1
+def _paragraph_openings(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Whether each line opens a paragraph: it follows a blank line or starts the document.
+
+    In a transcript that puts its turns on consecutive lines (most label lines have
+    no blank line before them) every line does, so a speaker who speaks once counts.
+    """
+    blank_before = [i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1 for i in range(len(spans))]
+    labelled = [blank for (start, end), blank in zip(spans, blank_before, strict=True) if _LABEL.match(text[start:end])]
+    if 2 * sum(labelled) < len(labelled):
+        return [True] * len(spans)
+    return blank_before
 
 
 def _stands_apart(text: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -206,6 +219,7 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     in_contents = False
     spans = line_spans(text, settings.boilerplate)
     repeated = _repeated_one_word_labels(text, spans)
+    opens = _paragraph_openings(text, spans)
     for i, (start, end) in enumerate(spans):
         words = text[start:end]
         if not re.search(r"[^\W\d_]{2}", words):
@@ -222,23 +236,31 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
             paragraphs.append(Paragraph(start, end, "contents"))
             continue
         in_contents = False
-        label = _speaker_label(words, settings, repeated, _opens_paragraph(text, spans, i))
+        label = _speaker_label(words, settings, repeated, opens[i])
         if label:
             paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end()))
-        elif _MARKDOWN_HEADING.match(words):
+        elif _MARKDOWN_HEADING.match(words) and not _line_breaks(words):  # a heading is one line
             paragraphs.append(Paragraph(start, end, "heading"))
-        elif _under_a_bare_label(paragraphs):
+        elif _under_a_bare_label(text, start, paragraphs, settings):
             paragraphs.append(Paragraph(start, end, "text"))
-        elif not _TERMINAL.search(words) and _is_heading(text, spans, i, settings, repeated, paragraphs):
+        elif not _TERMINAL.search(words) and _is_heading(text, spans, i, settings, repeated, opens, paragraphs):
             paragraphs.append(Paragraph(start, end, "heading"))
         else:
             paragraphs.append(Paragraph(start, end, "text"))
     return paragraphs
 
 
-def _under_a_bare_label(before: list[Paragraph]) -> bool:
-    """Whether the previous paragraph is a speaker label alone on its line, whose words come next."""
-    return bool(before) and bool(before[-1].label) and before[-1].body_start == before[-1].end
+def _under_a_bare_label(text: str, start: int, before: list[Paragraph], settings: DocumentSettings) -> bool:
+    """Whether the line at ``start`` holds the words of a speaker label standing alone above it.
+
+    They are on the very next line, or the label is known ("Question:", blank line,
+    "Thank you, minister"); below an unknown label and a blank line, a short line may
+    still be a heading ("Key Topics:", blank line, "Ukrainian crisis").
+    """
+    label = before[-1] if before else None
+    if label is None or not label.label or label.body_start != label.end:
+        return False
+    return _line_breaks(text[label.end : start]) == 1 or _known_label(label.label, settings)
 
 
 def _is_heading(
@@ -247,6 +269,7 @@ def _is_heading(
     i: int,
     settings: DocumentSettings,
     repeated: frozenset[str],
+    opens: list[bool],
     before: list[Paragraph],
 ) -> bool:
     """Whether an unpunctuated line is a heading rather than a line of someone's words.
@@ -261,7 +284,7 @@ def _is_heading(
         return False
     following = spans[i + 1] if i + 1 < len(spans) else None
     introduces_turn = following is not None and _speaker_label(
-        text[following[0] : following[1]], settings, repeated, _opens_paragraph(text, spans, i + 1)
+        text[following[0] : following[1]], settings, repeated, opens[i + 1]
     )
     return bool(introduces_turn) or _stands_apart(text, spans, i)
 

@@ -230,6 +230,17 @@ def test_a_word_and_colon_opening_a_remark_is_not_a_speaker():
     ]
 
 
+def test_a_transcript_of_one_turn_a_line_credits_a_speaker_who_speaks_once():
+    text = (
+        "Interview\n"
+        "SMITH: Welcome to the programme, Minister.\nLAVROV: Thank you for having me.\n"
+        "SMITH: Let us start with Ukraine.\nLAVROV: We have said many times what we want.\n"
+        "JONES: May I add a question from the audience?\nLAVROV: Of course, please.\n"
+    )
+    assert [speaker for speaker, _, _, _ in _turns_of(text)] == ["SMITH", "LAVROV"] * 2 + ["JONES", "LAVROV"]
+    assert [speaker for speaker, _, _, _ in _turns_of("Interview\nPUTIN: Good evening.\n" + text[10:])][0] == "PUTIN"
+
+
 def test_the_words_under_a_label_standing_alone_are_the_speakers_not_a_heading():
     text = "Briefing\n\nQuestion:\n\nThank you minister\n\nQuestion:\nSergey Lavrov: We agree.\n"
     found = turns(text, DocumentSettings())
@@ -238,6 +249,11 @@ def test_the_words_under_a_label_standing_alone_are_the_speakers_not_a_heading()
         (2, "Sergey Lavrov", "Briefing"),
     ]
     assert text[slice(*found[0].paragraphs[0])] == "Thank you minister"
+    # A field name standing alone is no speaker: the short line after it still names a section.
+    field = "Foreign Ministry statement\n\nKey Topics:\n\nUkrainian crisis\n\nThe talks continue.\n"
+    assert [(section, words) for _, _, section, words in _turns_of(field)] == [
+        ("Ukrainian crisis", "The talks continue.")
+    ]
 
 
 def test_a_markdown_heading_is_a_heading_even_without_blank_lines_around_it():
@@ -245,6 +261,10 @@ def test_a_markdown_heading_is_a_heading_even_without_blank_lines_around_it():
     assert [(section, words) for _, _, section, words in _turns_of(text)] == [
         ("", "The port is open."),
         ("Background", "The port opened in 1900."),
+    ]
+    wrapped = "Answer: It was Resolution\n# 2334 of the Security Council\nwas adopted then.\n"  # not Markdown
+    assert [words for _, _, _, words in _turns_of(wrapped)] == [
+        "It was Resolution # 2334 of the Security Council\nwas adopted then."
     ]
 
 
@@ -287,6 +307,8 @@ def test_html_and_word_headings_between_paragraphs_name_their_sections():
 def test_a_heading_inside_left_out_page_chrome_leaves_no_blank_line_behind():
     page = b"<p>Answer: The port is open and</p><nav><h2>Menu</h2></nav><p>ships leave at dawn.</p>"
     assert html_text(Path("p.html"), page).text == "Answer: The port is open and\nships leave at dawn.\n"
+    minified = b"<p>The talks went well<aside><h3>Related</h3><a href='/x'>Visas</a></aside>and resume in May.</p>"
+    assert html_text(Path("m.html"), minified).text == "The talks went well\nand resume in May.\n"
 
 
 def test_sentences_end_before_any_alphabets_capital_a_dash_or_a_blank_line():
