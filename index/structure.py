@@ -17,7 +17,7 @@ Kind = Literal["text", "heading", "contents", "boilerplate", "noise"]
 
 BUILTIN_BOILERPLATE = (r"(?im)^[ \t\xa0]*back to top[ \t\xa0]*$",)
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
-# Words that open a remark, a caption or a field ("Note:", "WARNING:", "Source:"), never a speaker.
+# Words that open a remark, a caption or a field ("Note:", "WARNING:", "PARTICIPANTS:"), never a speaker.
 REMARK_WORDS = frozenset(
     [
         "note",
@@ -43,6 +43,12 @@ REMARK_WORDS = frozenset(
         "place",
         "location",
         "venue",
+        "participants",
+        "attendees",
+        "present",
+        "agenda",
+        "topics",
+        "keywords",
     ]
 )
 
@@ -161,25 +167,22 @@ def _speaker_label(
     word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts when
     known from the metadata or generic ("Answer:"); otherwise only a name, never a
     remark word, used as a label more than once (``repeated``) or in capitals
-    ("LAVROV:") at the start of a paragraph, not on a line inside someone's turn.
+    ("LAVROV:") at the start of a paragraph, not on a line inside someone's turn,
+    and with words that open a sentence ("NATO: it keeps moving east" is a remark).
     """
     match = _LABEL.match(paragraph)
     if not match or not all(word[0].isupper() for word in match["label"].split()):
         return None
     label = match["label"]
-    if _known_label(label, settings):
+    if label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS:
         return match
     if " " in label:
         return match if len(label.split()) <= 4 else None
     if label.lower() in REMARK_WORDS:
         return None
-    capitals_opening = label.isupper() and len(label) > 1 and opens_paragraph
+    opens_sentence = not paragraph[match.end() : match.end() + 1].islower()
+    capitals_opening = label.isupper() and len(label) > 1 and opens_paragraph and opens_sentence
     return match if label in repeated or capitals_opening else None
-
-
-def _known_label(label: str, settings: DocumentSettings) -> bool:
-    """Whether the metadata names the label (``speakers``, ``questioners``) or it is generic ("Answer")."""
-    return label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS
 
 
 def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
@@ -188,17 +191,31 @@ def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozen
     return frozenset(label for label, count in labels.items() if count > 1)
 
 
-def _paragraph_openings(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+def _paragraph_openings(
+    text: str, spans: list[tuple[int, int]], settings: DocumentSettings, repeated: frozenset[str]
+) -> list[bool]:
     """Whether each line opens a paragraph: it follows a blank line or starts the document.
 
-    In a transcript that puts its turns on consecutive lines (most label lines have
-    no blank line before them) every line does, so a speaker who speaks once counts.
+    In a transcript that puts its turns on consecutive lines (most lines that could be
+    a speaker's label have no blank line before them) every line does, so a speaker
+    who speaks once counts.
     """
     blank_before = [i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1 for i in range(len(spans))]
-    labelled = [blank for (start, end), blank in zip(spans, blank_before, strict=True) if _LABEL.match(text[start:end])]
+    labelled = [
+        blank
+        for (start, end), blank in zip(spans, blank_before, strict=True)
+        if _speaker_label(text[start:end], settings, repeated, opens_paragraph=True)
+    ]
     if 2 * sum(labelled) < len(labelled):
         return [True] * len(spans)
     return blank_before
+
+
+def _continues_a_sentence(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether line ``i`` comes straight after a line that stops mid-sentence."""
+    if i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1:
+        return False
+    return not _TERMINAL.search(text[spans[i - 1][0] : spans[i - 1][1]])
 
 
 def _stands_apart(text: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -219,7 +236,7 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     in_contents = False
     spans = line_spans(text, settings.boilerplate)
     repeated = _repeated_one_word_labels(text, spans)
-    opens = _paragraph_openings(text, spans)
+    opens = _paragraph_openings(text, spans, settings, repeated)
     for i, (start, end) in enumerate(spans):
         words = text[start:end]
         if not re.search(r"[^\W\d_]{2}", words):
@@ -239,9 +256,9 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         label = _speaker_label(words, settings, repeated, opens[i])
         if label:
             paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end()))
-        elif _MARKDOWN_HEADING.match(words) and not _line_breaks(words):  # a heading is one line
-            paragraphs.append(Paragraph(start, end, "heading"))
-        elif _under_a_bare_label(text, start, paragraphs, settings):
+        elif _MARKDOWN_HEADING.match(words) and not _line_breaks(words) and not _continues_a_sentence(text, spans, i):
+            paragraphs.append(Paragraph(start, end, "heading"))  # "# 2334 of the…" after "Resolution" is no heading
+        elif _under_a_bare_label(paragraphs):
             paragraphs.append(Paragraph(start, end, "text"))
         elif not _TERMINAL.search(words) and _is_heading(text, spans, i, settings, repeated, opens, paragraphs):
             paragraphs.append(Paragraph(start, end, "heading"))
@@ -250,17 +267,13 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     return paragraphs
 
 
-def _under_a_bare_label(text: str, start: int, before: list[Paragraph], settings: DocumentSettings) -> bool:
-    """Whether the line at ``start`` holds the words of a speaker label standing alone above it.
+def _under_a_bare_label(before: list[Paragraph]) -> bool:
+    """Whether the previous paragraph is a speaker label alone on its line, whose words come next.
 
-    They are on the very next line, or the label is known ("Question:", blank line,
-    "Thank you, minister"); below an unknown label and a blank line, a short line may
-    still be a heading ("Key Topics:", blank line, "Ukrainian crisis").
+    Even a short line without a full stop ("Thank you Mr Chairman") is then the
+    speaker's words, never a heading: a heading would take them out of the search.
     """
-    label = before[-1] if before else None
-    if label is None or not label.label or label.body_start != label.end:
-        return False
-    return _line_breaks(text[label.end : start]) == 1 or _known_label(label.label, settings)
+    return bool(before) and bool(before[-1].label) and before[-1].body_start == before[-1].end
 
 
 def _is_heading(

@@ -228,6 +228,13 @@ def test_a_word_and_colon_opening_a_remark_is_not_a_speaker():
         ("Sergey Lavrov", "Warning: the ferry may be late."[-22:]),
         ("Questioner", "Warning: roads may be closed."[-22:]),
     ]
+    listed = (
+        "Question: What are your priorities?\n\nMINISTER: There are several.\nSecurity: we will expand patrols.\n"
+        "Economy: we will cut taxes.\nEU: we will stay close to our partners.\n\nQuestion: Thank you, Minister.\n"
+    )
+    assert [speaker for speaker, _, _, _ in _turns_of(listed)] == ["Questioner", "MINISTER", "Questioner"]
+    one_turn_a_line = "SMITH: Welcome.\nLAVROV: Thank you.\nNATO: it keeps moving east.\nSMITH: Next question.\n"
+    assert [speaker for speaker, _, _, _ in _turns_of(one_turn_a_line)] == ["SMITH", "LAVROV", "SMITH"]
 
 
 def test_a_transcript_of_one_turn_a_line_credits_a_speaker_who_speaks_once():
@@ -249,10 +256,14 @@ def test_the_words_under_a_label_standing_alone_are_the_speakers_not_a_heading()
         (2, "Sergey Lavrov", "Briefing"),
     ]
     assert text[slice(*found[0].paragraphs[0])] == "Thank you minister"
-    # A field name standing alone is no speaker: the short line after it still names a section.
-    field = "Foreign Ministry statement\n\nKey Topics:\n\nUkrainian crisis\n\nThe talks continue.\n"
-    assert [(section, words) for _, _, section, words in _turns_of(field)] == [
-        ("Ukrainian crisis", "The talks continue.")
+    hearing = (
+        "Senate hearing on the budget\n\nSENATOR WARREN:\n\nThank you Mr Chairman\n\n"
+        "SECRETARY YELLEN:\n\nThank you Senator we are watching the banks closely\n\nSENATOR WARREN:\n\nI yield back\n"
+    )
+    assert [(speaker, words[:9]) for speaker, _, _, words in _turns_of(hearing)] == [
+        ("SENATOR WARREN", "Thank you"),
+        ("SECRETARY YELLEN", "Thank you"),
+        ("SENATOR WARREN", "I yield b"),
     ]
 
 
@@ -262,10 +273,11 @@ def test_a_markdown_heading_is_a_heading_even_without_blank_lines_around_it():
         ("", "The port is open."),
         ("Background", "The port opened in 1900."),
     ]
-    wrapped = "Answer: It was Resolution\n# 2334 of the Security Council\nwas adopted then.\n"  # not Markdown
-    assert [words for _, _, _, words in _turns_of(wrapped)] == [
-        "It was Resolution # 2334 of the Security Council\nwas adopted then."
-    ]
+    for wrapped in (  # not Markdown: the line before stops mid-sentence
+        "Answer: It was Resolution\n# 2334 of the Security Council\nwas adopted then.\n",
+        "Answer: It was Resolution\n# 2334 of the Security Council.\nIt was adopted in December.\n",
+    ):
+        assert [section for _, _, section, _ in _turns_of(wrapped)] == [""]
 
 
 def test_labels_with_a_timestamp_or_an_aside_name_the_speaker():
