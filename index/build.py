@@ -18,7 +18,7 @@ from index import store
 from index.chunking import MIN_PASSAGE_TOKENS, chunk_document
 from index.corpus import CorpusScan, LoadedDocument, scan_corpus
 from index.embedding import DEFAULT_MODEL, Embedder, content_hash
-from index.errors import DocumentError, LibraryError, StoreError
+from index.errors import DocumentError, LibraryError, StoreError, VerbatimError
 from index.lexical import bm25_matrix
 from index.locks import exclusive_lock
 from index.records import Document, Passage
@@ -187,6 +187,11 @@ def build_index(
                 raise
             store.delete_index(index_dir)
             raise LibraryError(f"{err}\nthe index was deleted: it still held the removed document's text") from None
+        except VerbatimError as err:  # the model would not load, the disk is full…
+            if not after_removal:
+                raise
+            kept = "the old index, which still holds the removed document's text, stays until a build succeeds"
+            raise LibraryError(f"{err}\n{kept}") from err
 
 
 def build_from_scan(

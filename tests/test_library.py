@@ -211,6 +211,8 @@ def test_an_interrupted_rebuild_after_a_removal_keeps_the_old_index_and_its_embe
     with pytest.raises(KeyboardInterrupt):
         build_index(corpus, index, progress=interrupt, after_removal=True)
     assert len(Library.open(index).documents) == 2  # replaced by the next build, which embeds nothing
+    with pytest.raises(LibraryError, match="still holds the removed document's text"):
+        build_index(corpus, index, model_name=str(corpus / "no-such-model"), after_removal=True)
     assert build_index(corpus, index).embedded == 0
 
 
