@@ -24,8 +24,10 @@ from index.chunking import document_label
 from index.shingles import SHINGLE, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
 from retrieval.library import Library
+from retrieval.markup import has_markup, shown_text
 
 Verdict = Literal["exact", "close", "paraphrase", "not_found"]
+VERDICTS: tuple[Verdict, ...] = ("exact", "close", "paraphrase", "not_found")  # strongest first
 # Share of the quote's words a source span must match, in order, to count as close wording.
 CLOSE_SIMILARITY = 0.75
 # Cosine similarity of quote and source sentence from which a paraphrase is reported.
@@ -41,11 +43,6 @@ VERDICT_TEXT = {
     "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
     "not_found": "Not found: nothing in the library supports this quote.",
 }
-# A tag pasted with a quote from a web page: removed when the quote also closes it
-# ("<abbr title=…>NATO</abbr>") or it is a void element (<br>, <img>), so a source's
-# own "<inaudible>" or "<b and c>", never closed, stays as words.
-_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)(?:\s[^<>]*)?>")
-_VOID_TAGS = {"br", "wbr", "img", "hr"}
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.|\[\s*(?:…|\.\.\.)\s*\]")
 
 
@@ -111,20 +108,9 @@ class QuoteCheck:
         return {"quote": self.quote, "verdict": self.verdict, "matches": [m.to_dict(library) for m in self.matches]}
 
 
-def _without_markup(quote: str) -> str:
-    """The quote without the HTML tags pasted with it (see ``_TAG``)."""
-    closed = {match[2].lower() for match in _TAG.finditer(quote) if match[1]}
-
-    def unless_words(tag: re.Match) -> str:
-        return "" if tag[2].lower() in closed | _VOID_TAGS else tag[0]
-
-    return _TAG.sub(unless_words, quote)
-
-
 def _check_quote(quote: str) -> str:
-    """The quote to look up: without surrounding quotation marks or HTML tags pasted with it
-    ("<b>NATO</b>" would otherwise be the words "b NATO b"); QueryError when unusable."""
-    quote = _without_markup(quote).strip().strip("\"“”‘’'«»").strip()
+    """The quote to look up, without surrounding quotation marks; QueryError when unusable."""
+    quote = quote.strip().strip("\"“”‘’'«»").strip()
     if len(words(quote)) < SHINGLE:
         raise QueryError(f"a quote needs at least {SHINGLE} words to be checked; paste the whole sentence")
     if len(quote) > MAX_QUESTION_CHARS:
@@ -293,9 +279,24 @@ def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
 def verify_quote(library: Library, quote: str) -> QuoteCheck:
     """The verdict on ``quote`` with every supporting place in the library.
 
+    A quote pasted with HTML is checked both as typed and as the page showed it
+    ("<b>NATO</b>" would otherwise be the words "b NATO b", while a source may
+    really say "<inaudible>"); the stronger verdict stands, as typed on a tie.
     Raises QueryError for a quote of fewer than three words or an overlong one.
     """
-    quote = _check_quote(quote)
+    readings = [quote, shown_text(quote)] if has_markup(quote) else [quote]
+    checks, problem = [], None
+    for reading in readings:
+        try:
+            checks.append(_verify(library, _check_quote(reading)))
+        except QueryError as err:
+            problem = problem or err
+    if problem and not checks:
+        raise problem
+    return min(checks, key=lambda check: VERDICTS.index(check.verdict))
+
+
+def _verify(library: Library, quote: str) -> QuoteCheck:
     pieces = [p.strip() for p in _ELLIPSIS.split(quote) if len(words(p)) > 0]
     quote_words = words(quote)
     forms = [w for *_, w in quote_words]
