@@ -14,6 +14,8 @@ from index.corpus import DocumentSettings
 from index.records import Role
 
 Kind = Literal["text", "heading", "contents", "boilerplate", "noise"]
+# Where a one-word label in capitals used only once ("JONES:") may name a speaker.
+CapitalsOnce = Literal["never", "always", "before_a_sentence"]
 
 BUILTIN_BOILERPLATE = (r"(?im)^[ \t\xa0]*back to top[ \t\xa0]*$",)
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
@@ -159,7 +161,7 @@ def line_spans(text: str, boilerplate: tuple[str, ...] = ()) -> list[tuple[int, 
 
 
 def _speaker_label(
-    paragraph: str, settings: DocumentSettings, repeated: frozenset[str], opens_paragraph: bool
+    paragraph: str, settings: DocumentSettings, repeated: frozenset[str], capitals_once: CapitalsOnce
 ) -> re.Match | None:
     """The speaker label opening the paragraph, if any.
 
@@ -167,8 +169,7 @@ def _speaker_label(
     word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts when
     known from the metadata or generic ("Answer:"); otherwise only a name, never a
     remark word, used as a label more than once (``repeated``) or in capitals
-    ("LAVROV:") at the start of a paragraph, not on a line inside someone's turn,
-    and with words that open a sentence ("NATO: it keeps moving east" is a remark).
+    ("LAVROV:") where ``capitals_once`` allows it (see ``_capitals_once``).
     """
     match = _LABEL.match(paragraph)
     if not match or not all(word[0].isupper() for word in match["label"].split()):
@@ -180,9 +181,13 @@ def _speaker_label(
         return match if len(label.split()) <= 4 else None
     if label.lower() in REMARK_WORDS:
         return None
-    opens_sentence = not paragraph[match.end() : match.end() + 1].islower()
-    capitals_opening = label.isupper() and len(label) > 1 and opens_paragraph and opens_sentence
-    return match if label in repeated or capitals_opening else None
+    if label in repeated:
+        return match
+    if not (label.isupper() and len(label) > 1) or capitals_once == "never":
+        return None
+    if capitals_once == "before_a_sentence" and paragraph[match.end() : match.end() + 1].islower():
+        return None
+    return match
 
 
 def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
@@ -191,24 +196,31 @@ def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozen
     return frozenset(label for label, count in labels.items() if count > 1)
 
 
-def _paragraph_openings(
-    text: str, spans: list[tuple[int, int]], settings: DocumentSettings, repeated: frozenset[str]
-) -> list[bool]:
-    """Whether each line opens a paragraph: it follows a blank line or starts the document.
-
-    In a transcript that puts its turns on consecutive lines (most lines that could be
-    a speaker's label have no blank line before them) every line does, so a speaker
-    who speaks once counts.
-    """
-    blank_before = [i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1 for i in range(len(spans))]
+def _one_turn_a_line(
+    text: str,
+    spans: list[tuple[int, int]],
+    blank_before: list[bool],
+    settings: DocumentSettings,
+    repeated: frozenset[str],
+) -> bool:
+    """Whether the transcript puts its turns on consecutive lines: most lines that could be a
+    speaker's label have no blank line before them."""
     labelled = [
         blank
         for (start, end), blank in zip(spans, blank_before, strict=True)
-        if _speaker_label(text[start:end], settings, repeated, opens_paragraph=True)
+        if _speaker_label(text[start:end], settings, repeated, "always")
     ]
-    if 2 * sum(labelled) < len(labelled):
-        return [True] * len(spans)
-    return blank_before
+    return 2 * sum(labelled) < len(labelled)
+
+
+def _capitals_once(one_turn_a_line: bool, blank_before: bool, before: list[Paragraph]) -> CapitalsOnce:
+    """Where a once-used capitals label may open a turn: after a blank line; or, in a transcript
+    of one turn a line, right after another turn's line or a heading, if its words open a
+    sentence ("NATO: it keeps moving east" on a line of its own is a remark)."""
+    if not one_turn_a_line:
+        return "always" if blank_before else "never"
+    after_a_turn = not before or bool(before[-1].label) or before[-1].kind == "heading"
+    return "before_a_sentence" if after_a_turn else "never"
 
 
 def _continues_a_sentence(text: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -216,6 +228,17 @@ def _continues_a_sentence(text: str, spans: list[tuple[int, int]], i: int) -> bo
     if i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1:
         return False
     return not _TERMINAL.search(text[spans[i - 1][0] : spans[i - 1][1]])
+
+
+def _markdown_heading(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """Whether line ``i`` is a Markdown heading ("## Risks"); "# 2334 of the…" carrying on
+    a sentence that stopped mid-way on the line before is not."""
+    words = text[spans[i][0] : spans[i][1]]
+    marks = _MARKDOWN_HEADING.match(words)
+    if not marks or _line_breaks(words):
+        return False
+    first = words[marks.end()]
+    return not (_continues_a_sentence(text, spans, i) and (first.isdigit() or first.islower()))
 
 
 def _stands_apart(text: str, spans: list[tuple[int, int]], i: int) -> bool:
@@ -236,7 +259,13 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     in_contents = False
     spans = line_spans(text, settings.boilerplate)
     repeated = _repeated_one_word_labels(text, spans)
-    opens = _paragraph_openings(text, spans, settings, repeated)
+    blank_before = [i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1 for i in range(len(spans))]
+    one_turn_a_line = _one_turn_a_line(text, spans, blank_before, settings, repeated)
+
+    def label_at(i: int, before: list[Paragraph]) -> re.Match | None:
+        capitals_once = _capitals_once(one_turn_a_line, blank_before[i], before)
+        return _speaker_label(text[spans[i][0] : spans[i][1]], settings, repeated, capitals_once)
+
     for i, (start, end) in enumerate(spans):
         words = text[start:end]
         if not re.search(r"[^\W\d_]{2}", words):
@@ -253,17 +282,18 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
             paragraphs.append(Paragraph(start, end, "contents"))
             continue
         in_contents = False
-        label = _speaker_label(words, settings, repeated, opens[i])
+        label = label_at(i, paragraphs)
         if label:
             paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end()))
-        elif _MARKDOWN_HEADING.match(words) and not _line_breaks(words) and not _continues_a_sentence(text, spans, i):
-            paragraphs.append(Paragraph(start, end, "heading"))  # "# 2334 of the…" after "Resolution" is no heading
-        elif _under_a_bare_label(paragraphs):
-            paragraphs.append(Paragraph(start, end, "text"))
-        elif not _TERMINAL.search(words) and _is_heading(text, spans, i, settings, repeated, opens, paragraphs):
+        elif _markdown_heading(text, spans, i):
             paragraphs.append(Paragraph(start, end, "heading"))
-        else:
+        elif _under_a_bare_label(paragraphs) or _TERMINAL.search(words):
             paragraphs.append(Paragraph(start, end, "text"))
+        else:
+            # Would the next line open a turn if this one were its heading?
+            introduces_turn = i + 1 < len(spans) and label_at(i + 1, [Paragraph(start, end, "heading")]) is not None
+            heading = _is_heading(text, spans, i, paragraphs, introduces_turn)
+            paragraphs.append(Paragraph(start, end, "heading" if heading else "text"))
     return paragraphs
 
 
@@ -277,13 +307,7 @@ def _under_a_bare_label(before: list[Paragraph]) -> bool:
 
 
 def _is_heading(
-    text: str,
-    spans: list[tuple[int, int]],
-    i: int,
-    settings: DocumentSettings,
-    repeated: frozenset[str],
-    opens: list[bool],
-    before: list[Paragraph],
+    text: str, spans: list[tuple[int, int]], i: int, before: list[Paragraph], introduces_turn: bool
 ) -> bool:
     """Whether an unpunctuated line is a heading rather than a line of someone's words.
 
@@ -295,11 +319,7 @@ def _is_heading(
         return True
     if len(text[spans[i][0] : spans[i][1]].split()) > _MAX_HEADING_WORDS:
         return False
-    following = spans[i + 1] if i + 1 < len(spans) else None
-    introduces_turn = following is not None and _speaker_label(
-        text[following[0] : following[1]], settings, repeated, opens[i + 1]
-    )
-    return bool(introduces_turn) or _stands_apart(text, spans, i)
+    return introduces_turn or _stands_apart(text, spans, i)
 
 
 def _speaker_and_role(label: str, settings: DocumentSettings) -> tuple[str, Role]:

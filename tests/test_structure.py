@@ -235,6 +235,17 @@ def test_a_word_and_colon_opening_a_remark_is_not_a_speaker():
     assert [speaker for speaker, _, _, _ in _turns_of(listed)] == ["Questioner", "MINISTER", "Questioner"]
     one_turn_a_line = "SMITH: Welcome.\nLAVROV: Thank you.\nNATO: it keeps moving east.\nSMITH: Next question.\n"
     assert [speaker for speaker, _, _, _ in _turns_of(one_turn_a_line)] == ["SMITH", "LAVROV", "SMITH"]
+    pdf_lines = (
+        "Maria Zakharova: Good afternoon.\nWe will start with Ukraine.\nUSA: We have seen the statement.\n"
+        "Question: What about Syria?\nMaria Zakharova: Our position is known.\n"
+    )
+    assert [speaker for speaker, _, _, _ in _turns_of(pdf_lines)] == [
+        "Maria Zakharova",
+        "Questioner",
+        "Maria Zakharova",
+    ]
+    spoken = "INTERVIEWER: Who else was there?\n\nWIFE: um, I was there too.\n\nINTERVIEWER: Thank you.\n"
+    assert [speaker for speaker, _, _, _ in _turns_of(spoken)] == ["INTERVIEWER", "WIFE", "INTERVIEWER"]
 
 
 def test_a_transcript_of_one_turn_a_line_credits_a_speaker_who_speaks_once():
@@ -278,6 +289,8 @@ def test_a_markdown_heading_is_a_heading_even_without_blank_lines_around_it():
         "Answer: It was Resolution\n# 2334 of the Security Council.\nIt was adopted in December.\n",
     ):
         assert [section for _, _, section, _ in _turns_of(wrapped)] == [""]
+    notes = "# Notes\n\nWe met on Monday.\n### Next steps\n- Draft a plan\n## Risks\nCosts may rise.\n"
+    assert [section for _, _, section, _ in _turns_of(notes)] == ["Notes", "Next steps", "Risks"]
 
 
 def test_labels_with_a_timestamp_or_an_aside_name_the_speaker():
