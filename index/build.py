@@ -190,7 +190,7 @@ def build_index(
         except VerbatimError as err:  # the model would not load, the disk is full…
             if not after_removal:
                 raise
-            kept = "the old index, which still holds the removed document's text, stays until a build succeeds"
+            kept = "an index built before still holds the removed document's text until a build succeeds"
             raise LibraryError(f"{err}\n{kept}") from err
 
 

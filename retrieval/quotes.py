@@ -32,6 +32,8 @@ VERDICTS: tuple[Verdict, ...] = ("exact", "close", "paraphrase", "not_found")  #
 CLOSE_SIMILARITY = 0.75
 # Cosine similarity of quote and source sentence from which a paraphrase is reported.
 PARAPHRASE_SIMILARITY = 0.75
+# A quote pasted with its HTML may be this long; what it shows must still fit MAX_QUESTION_CHARS.
+MAX_PASTED_CHARS = 5 * MAX_QUESTION_CHARS
 # An ellipsis may stand for at most this many omitted words.
 MAX_ELLIPSIS_GAP = 120
 # How many of the likeliest alignments of a near-verbatim quote with a document are compared.
@@ -281,19 +283,24 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
 
     A quote pasted with HTML is checked both as typed and as the page showed it
     ("<b>NATO</b>" would otherwise be the words "b NATO b", while a source may
-    really say "<inaudible>"); the stronger verdict stands, as typed on a tie.
-    Raises QueryError for a quote of fewer than three words or an overlong one.
+    really say "<inaudible>"); the stronger verdict stands, on a tie the closer
+    match, and as typed if still tied. Raises QueryError for a quote of fewer
+    than three words or an overlong one (as the page showed it, when pasted with HTML).
     """
-    readings = [quote, shown_text(quote)] if has_markup(quote) else [quote]
-    checks, problem = [], None
-    for reading in readings:
-        try:
-            checks.append(_verify(library, _check_quote(reading)))
-        except QueryError as err:
-            problem = problem or err
-    if problem and not checks:
-        raise problem
-    return min(checks, key=lambda check: VERDICTS.index(check.verdict))
+    if not has_markup(quote):
+        return _verify(library, _check_quote(quote))
+    if len(quote) > MAX_PASTED_CHARS:  # parsing runs of unclosed "<!--" takes time that grows fast
+        raise QueryError(f"the pasted quote has {len(quote):,} characters; the limit is {MAX_PASTED_CHARS:,}")
+    shown = _verify(library, _check_quote(shown_text(quote)))
+    try:
+        typed = _verify(library, _check_quote(quote))
+    except QueryError:  # too long with its tags, say
+        return shown
+
+    def strength(check: QuoteCheck) -> tuple[int, float]:
+        return (VERDICTS.index(check.verdict), -max((m.similarity for m in check.matches), default=0.0))
+
+    return min((typed, shown), key=strength)
 
 
 def _verify(library: Library, quote: str) -> QuoteCheck:

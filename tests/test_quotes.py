@@ -60,6 +60,13 @@ def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
     ):
         check = verify_quote(library, pasted)
         assert check.verdict == "exact" and check.quote == "NATO continued its confrontational policies"
+    assert verify_quote(library, "NATO&nbsp;continued its confrontational policies").verdict == "exact"
+    # Misquoted in both readings: the one without the tags is the closer, and cites the sentence itself.
+    said = "We began discussions on current issues with the State Duma deputies on February 6 of this year."
+    check = verify_quote(library, f"<p>{said.replace('issues', 'really')}</p>")
+    assert check.verdict == "close" and check.matches[0].text == said[:-1] and "<p>" not in check.quote
+    with pytest.raises(QueryError, match="at least 3 words"):
+        verify_quote(library, "<p></p><br><div>Syria</div>")
 
 
 def test_an_ellipsis_is_read_as_an_omitted_middle(library):
