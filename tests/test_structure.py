@@ -171,6 +171,11 @@ def _turns_of(text: str, **settings) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def _speakers_of(text: str) -> list[str]:
+    """The speaker of each turn of a transcript, in order."""
+    return [speaker for speaker, _, _, _ in _turns_of(text)]
+
+
 def test_an_unpunctuated_line_inside_a_turn_stays_in_it():
     text = (
         "Arctic briefing\n\n"
@@ -232,20 +237,20 @@ def test_a_word_and_colon_opening_a_remark_is_not_a_speaker():
         "Question: What are your priorities?\n\nMINISTER: There are several.\nSecurity: we will expand patrols.\n"
         "Economy: we will cut taxes.\nEU: we will stay close to our partners.\n\nQuestion: Thank you, Minister.\n"
     )
-    assert [speaker for speaker, _, _, _ in _turns_of(listed)] == ["Questioner", "MINISTER", "Questioner"]
+    assert _speakers_of(listed) == ["Questioner", "MINISTER", "Questioner"]
     one_turn_a_line = "SMITH: Welcome.\nLAVROV: Thank you.\nNATO: it keeps moving east.\nSMITH: Next question.\n"
-    assert [speaker for speaker, _, _, _ in _turns_of(one_turn_a_line)] == ["SMITH", "LAVROV", "SMITH"]
+    assert _speakers_of(one_turn_a_line) == ["SMITH", "LAVROV", "SMITH"]
     pdf_lines = (
         "Maria Zakharova: Good afternoon.\nWe will start with Ukraine.\nUSA: We have seen the statement.\n"
         "Question: What about Syria?\nMaria Zakharova: Our position is known.\n"
     )
-    assert [speaker for speaker, _, _, _ in _turns_of(pdf_lines)] == [
+    assert _speakers_of(pdf_lines) == [
         "Maria Zakharova",
         "Questioner",
         "Maria Zakharova",
     ]
     spoken = "INTERVIEWER: Who else was there?\n\nWIFE: um, I was there too.\n\nINTERVIEWER: Thank you.\n"
-    assert [speaker for speaker, _, _, _ in _turns_of(spoken)] == ["INTERVIEWER", "WIFE", "INTERVIEWER"]
+    assert _speakers_of(spoken) == ["INTERVIEWER", "WIFE", "INTERVIEWER"]
 
 
 def test_a_transcript_of_one_turn_a_line_credits_a_speaker_who_speaks_once():
@@ -255,8 +260,8 @@ def test_a_transcript_of_one_turn_a_line_credits_a_speaker_who_speaks_once():
         "SMITH: Let us start with Ukraine.\nLAVROV: We have said many times what we want.\n"
         "JONES: May I add a question from the audience?\nLAVROV: Of course, please.\n"
     )
-    assert [speaker for speaker, _, _, _ in _turns_of(text)] == ["SMITH", "LAVROV"] * 2 + ["JONES", "LAVROV"]
-    assert [speaker for speaker, _, _, _ in _turns_of("Interview\nPUTIN: Good evening.\n" + text[10:])][0] == "PUTIN"
+    assert _speakers_of(text) == ["SMITH", "LAVROV"] * 2 + ["JONES", "LAVROV"]
+    assert _speakers_of("Interview\nPUTIN: Good evening.\n" + text[10:])[0] == "PUTIN"
 
 
 def test_the_words_under_a_label_standing_alone_are_the_speakers_not_a_heading():
