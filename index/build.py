@@ -187,7 +187,7 @@ def build_index(
                 raise
             store.delete_index(index_dir)
             raise LibraryError(f"{err}\nthe index was deleted: it still held the removed document's text") from None
-        except VerbatimError as err:  # the model would not load, the disk is full…
+        except VerbatimError as err:  # the model would not load, say
             if not after_removal:
                 raise
             kept = "an index built before still holds the removed document's text until a build succeeds"
