@@ -128,7 +128,10 @@ def test_a_second_question_typed_in_the_same_box_is_answered_and_back_brings_it_
     page.wait_for_url("**/cite?passage=*", timeout=30_000)
     page.go_back()
     page.locator(".answer-sentence").filter(has_text="200,000").first.wait_for(timeout=60_000)
-    assert box.input_value() == "How many Russian citizens live in Transnistria?"
+    from playwright.sync_api import expect
+
+    # The box may be redrawn after the answer appears: wait for its value rather than read it at once.
+    expect(box).to_have_value("How many Russian citizens live in Transnistria?", timeout=30_000)
 
 
 def test_compare_in_a_real_browser_flags_the_differing_dates(app_url, page):
