@@ -467,7 +467,11 @@ def upload_documents(settings: Settings) -> None:
         submitted = st.form_submit_button("Add to the library")
     if not (submitted and files):
         return
-    results = add_documents(settings.corpus_dir, [(f.name, f.getvalue()) for f in files])
+    try:
+        results = add_documents(settings.corpus_dir, [(f.name, f.getvalue()) for f in files])
+    except VerbatimError as err:  # the library folder itself cannot be written in
+        show_error(str(err))
+        return
     for result in results:
         kind = {"added": "success", "updated": "success", "duplicate": "info", "rejected": "error"}[result.status]
         flash(kind, f"{result.name}: {result.message}" if kind == "error" else f"{result.name} {result.message}")

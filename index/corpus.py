@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import DocumentError, LibraryError
+from index.files import write_atomically
 from index.formats import CONVERTED_SUFFIXES, SUPPORTED_SUFFIXES, Extracted, extract
 from index.records import Document
 
@@ -79,12 +80,6 @@ def display_path(path: Path) -> str:
         return str(resolved)
 
 
-def _write_atomically(path: Path, content: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(content, encoding="utf-8")
-    os.replace(temporary, path)
-
-
 def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
     """The text of a converted format, extracted once and stored under ``.text/`` beside it.
 
@@ -99,14 +94,13 @@ def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
     if stored is not None:
         return text_path, stored
     extracted = extract(path, data)
-    folder.mkdir(exist_ok=True)
-    _write_atomically(text_path, extracted.text)
+    write_atomically(text_path, extracted.text.encode("utf-8"))
     info = {
         "sha256": digest,
         "text_sha256": hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
         "page_starts": list(extracted.page_starts),
     }
-    _write_atomically(info_path, json.dumps(info))
+    write_atomically(info_path, json.dumps(info).encode("utf-8"))
     return text_path, extracted
 
 

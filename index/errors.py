@@ -18,6 +18,10 @@ class LibraryError(VerbatimError):
     """The corpus folder or its metadata file is unusable."""
 
 
+class DiskError(VerbatimError):
+    """The disk refused a write (full, read-only, not permitted); what was there before is unchanged."""
+
+
 class StoreError(VerbatimError):
     """The on-disk index is missing, from another format or model, or damaged."""
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,8 @@ from pathlib import Path
 from typing import Literal
 
 from index.corpus import METADATA_FILE, TEXT_DIR, doc_id_for, read_metadata
-from index.errors import DocumentError, LibraryError
+from index.errors import DiskError, DocumentError, LibraryError
+from index.files import write_atomically
 from index.formats import SUPPORTED_SUFFIXES, extract
 from index.locks import exclusive_lock
 
@@ -33,12 +33,6 @@ class AddResult:
     name: str
     status: Literal["added", "updated", "duplicate", "rejected"]
     message: str
-
-
-def _write_bytes_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 def check_file_name(name: str) -> str:
@@ -91,7 +85,11 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddR
                 continue
             target = corpus_dir / name
             status = "updated" if target.exists() else "added"
-            _write_bytes_atomically(target, data)
+            try:
+                write_atomically(target, data)
+            except DiskError as err:
+                results.append(AddResult(name, "rejected", str(err)))
+                continue
             present[digest] = name_of[doc_id_for(target)] = name
             results.append(AddResult(name, status, f"{status} as document {doc_id_for(target)}"))
     return results
@@ -114,7 +112,7 @@ def _document_file(corpus_dir: Path, doc_id: str) -> Path:
 
 def _write_metadata(corpus_dir: Path, metadata: dict) -> None:
     content = json.dumps(metadata, ensure_ascii=False, indent=2) + "\n"
-    _write_bytes_atomically(corpus_dir / METADATA_FILE, content.encode("utf-8"))
+    write_atomically(corpus_dir / METADATA_FILE, content.encode("utf-8"))
 
 
 def remove_document(corpus_dir: Path, doc_id: str) -> str:

@@ -33,7 +33,8 @@ import faiss
 import numpy as np
 from scipy import sparse
 
-from index.errors import IndexFormatError, IndexMissingError
+from index.errors import DiskError, IndexFormatError, IndexMissingError
+from index.files import write_atomically
 from index.records import Document, Passage
 from index.shingles import QuoteIndex
 
@@ -85,52 +86,61 @@ def _fsync_tree(directory: Path) -> None:
             os.fsync(handle.fileno())
 
 
-def _replace_file_atomically(path: Path, content: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write(content)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(temporary, path)
-
-
 def write_index(data_dir: Path, stored: StoredIndex) -> Path:
     """Write a complete build and make it the current one; returns its directory.
 
     Older builds are removed only after the switch, so an interruption at any
-    point leaves a loadable index behind.
+    point leaves a loadable index behind. When the disk refuses a write, the
+    unfinished build is removed and DiskError says the earlier index is unchanged.
     """
     builds = data_dir / BUILDS_DIR
-    builds.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=builds, prefix=".staging-"))
-    np.save(staging / "passage_vectors.npy", stored.passage_vectors, allow_pickle=False)
-    np.save(staging / "sentence_vectors.npy", stored.sentence_vectors, allow_pickle=False)
-    np.save(staging / "sentence_spans.npy", stored.sentence_spans, allow_pickle=False)
-    np.save(staging / "context_vectors.npy", stored.context_vectors, allow_pickle=False)
-    for part in ("data", "indices", "indptr"):
-        np.save(staging / f"bm25_{part}.npy", getattr(stored.bm25, part), allow_pickle=False)
-    for part in QUOTE_PARTS:
-        np.save(staging / f"quote_{part}.npy", getattr(stored.quotes, part), allow_pickle=False)
-    _write_json(staging / "documents.json", [d.to_dict(with_text=True) for d in stored.documents])
-    _write_json(staging / "passages.json", [p.to_dict() for p in stored.passages])
-    _write_json(staging / "passage_hashes.json", list(stored.passage_hashes))
-    _write_json(staging / "sentence_hashes.json", list(stored.sentence_hashes))
-    _write_json(staging / "context_hashes.json", list(stored.context_hashes))
-    _write_json(staging / "vocabulary.json", list(stored.vocabulary))
-    faiss.write_index(stored.faiss_index, str(staging / "passages.faiss"))
-    manifest = dict(stored.manifest, format_version=FORMAT_VERSION)
-    manifest["files"] = {p.name: _sha256(p) for p in sorted(staging.iterdir())}
-    _write_json(staging / "manifest.json", manifest)
-    _fsync_tree(staging)
-
-    name = f"build-{manifest['corpus_fingerprint'][:12]}-{os.getpid()}-{staging.name[-8:]}"
-    final = builds / name
-    os.rename(staging, final)
-    _replace_file_atomically(data_dir / CURRENT_FILE, json.dumps({"build": name}))
+    written = None
+    try:
+        builds.mkdir(parents=True, exist_ok=True)
+        written = Path(tempfile.mkdtemp(dir=builds, prefix=".staging-"))
+        manifest = _write_build_files(written, stored)
+        final = builds / f"build-{manifest['corpus_fingerprint'][:12]}-{os.getpid()}-{written.name[-8:]}"
+        os.rename(written, final)
+        written = final
+        write_atomically(data_dir / CURRENT_FILE, json.dumps({"build": final.name}).encode("utf-8"))
+    except (OSError, DiskError) as err:
+        if written is not None:
+            shutil.rmtree(written, ignore_errors=True)
+        refused = err if isinstance(err, OSError) else err.__cause__  # DiskError wraps the OSError
+        reason = refused.strerror or str(refused)
+        raise DiskError(
+            f"cannot write the index in {data_dir} ({reason}): is the disk full or read-only? "
+            "The index built before is unchanged. Free some space, or choose another --index folder, and build again"
+        ) from err
     for old in builds.iterdir():
-        if old.name != name:
+        if old.name != final.name:
             shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def _write_build_files(folder: Path, stored: StoredIndex) -> dict:
+    """Every file of a build, its manifest last, flushed to the disk; returns the manifest written."""
+    np.save(folder / "passage_vectors.npy", stored.passage_vectors, allow_pickle=False)
+    np.save(folder / "sentence_vectors.npy", stored.sentence_vectors, allow_pickle=False)
+    np.save(folder / "sentence_spans.npy", stored.sentence_spans, allow_pickle=False)
+    np.save(folder / "context_vectors.npy", stored.context_vectors, allow_pickle=False)
+    for part in ("data", "indices", "indptr"):
+        np.save(folder / f"bm25_{part}.npy", getattr(stored.bm25, part), allow_pickle=False)
+    for part in QUOTE_PARTS:
+        np.save(folder / f"quote_{part}.npy", getattr(stored.quotes, part), allow_pickle=False)
+    _write_json(folder / "documents.json", [d.to_dict(with_text=True) for d in stored.documents])
+    _write_json(folder / "passages.json", [p.to_dict() for p in stored.passages])
+    _write_json(folder / "passage_hashes.json", list(stored.passage_hashes))
+    _write_json(folder / "sentence_hashes.json", list(stored.sentence_hashes))
+    _write_json(folder / "context_hashes.json", list(stored.context_hashes))
+    _write_json(folder / "vocabulary.json", list(stored.vocabulary))
+    # Serialised here rather than by faiss.write_index, so a refused write is an OSError like the others.
+    (folder / "passages.faiss").write_bytes(faiss.serialize_index(stored.faiss_index).tobytes())
+    manifest = dict(stored.manifest, format_version=FORMAT_VERSION)
+    manifest["files"] = {p.name: _sha256(p) for p in sorted(folder.iterdir())}
+    _write_json(folder / "manifest.json", manifest)
+    _fsync_tree(folder)
+    return manifest
 
 
 def delete_index(data_dir: Path) -> None:

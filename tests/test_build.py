@@ -128,11 +128,11 @@ import os, signal, sys
 from pathlib import Path
 import faiss
 from index import build_index
-real_write = faiss.write_index
-def write_then_die(index, path):
-    real_write(index, path)
-    os.kill(os.getpid(), signal.SIGKILL)  # the build dies half-way through writing
-faiss.write_index = write_then_die
+real_serialize = faiss.serialize_index
+def serialize_then_die(index):
+    real_serialize(index)
+    os.kill(os.getpid(), signal.SIGKILL)  # the build dies half-way through writing its files
+faiss.serialize_index = serialize_then_die
 build_index(Path(sys.argv[1]), Path(sys.argv[2]))
 """
 
@@ -156,6 +156,45 @@ def test_build_killed_while_writing_leaves_the_previous_index_loadable(tmp_path)
     report = build_index(corpus, tmp_path / "index")  # the next build finishes the job
     assert report.documents == 3
     assert len(list((tmp_path / "index" / "builds").iterdir())) == 1  # the half-written build is gone
+
+
+def run_on_a_full_disk(*args: str) -> subprocess.CompletedProcess:
+    """``python -m index ARGS`` where no file may grow past 1 KiB: a full disk, as that process sees it."""
+    return subprocess.run(
+        ["bash", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$@\"", "-", sys.executable, "-m", "index", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+    )
+
+
+def test_a_build_the_disk_refuses_says_so_and_keeps_the_previous_index(tmp_path):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    build_index(corpus, index)
+    old = read_index(index)
+    write_transcript(corpus, "third.txt", "Answer: A third document about harbour cranes and their repair schedule.\n")
+
+    child = run_on_a_full_disk("build", "--corpus", str(corpus), "--index", str(index))
+
+    assert child.returncode == 1 and "Traceback" not in child.stderr
+    assert f"cannot write the index in {index}" in child.stderr and "built before is unchanged" in child.stderr
+    assert [p.name for p in (index / "builds").iterdir()] == [current_build(index).name]  # nothing half-written left
+    assert [p.passage_id for p in read_index(index).passages] == [p.passage_id for p in old.passages]
+
+
+def test_a_document_the_disk_refuses_is_rejected_by_name_and_leaves_no_partial_file(tmp_path):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    build_index(corpus, index)
+    large = write_transcript(
+        tmp_path / "incoming", "long-speech.txt", "Answer: The harbour cranes were repaired.\n" * 100
+    )
+
+    child = run_on_a_full_disk("add", str(large), "--corpus", str(corpus), "--index", str(index))
+
+    assert child.returncode == 1 and "Traceback" not in child.stderr
+    assert f"rejected long-speech.txt: cannot write {corpus / 'long-speech.txt'}: File too large" in child.stdout
+    assert sorted(p.name for p in corpus.iterdir()) == [".lock", "museums.md", "river-trade.txt"]
 
 
 def test_bad_files_are_reported_and_skipped_without_losing_the_rest(tmp_path):
