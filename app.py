@@ -13,7 +13,7 @@ import streamlit as st
 
 from index import BuildReport, Settings, VerbatimError, build_index
 from index.build import nothing_to_search
-from index.corpus import corpus_signature
+from index.corpus import corpus_signature, doc_id_for, document_paths
 from index.errors import StoreError
 from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
 from index.manage import add_documents, remove_document, set_metadata
@@ -500,13 +500,28 @@ def edit_document(settings: Settings, library: Library, doc_id: str) -> None:
             if changed:
                 set_metadata(settings.corpus_dir, doc_id, changed)
                 rebuild_and_redraw(settings)
-    file_name = Path(document.original or document.source).name
+    remove_control(settings, doc_id, Path(document.original or document.source).name)
+
+
+def remove_control(settings: Settings, doc_id: str, file_name: str) -> None:
+    """The remove button of one document, enabled once the deletion is confirmed."""
     sure = st.checkbox(
         label_text(f"Yes, delete {file_name} and its metadata (title, date, speakers) for good"), key=f"sure-{doc_id}"
     )
     if st.button(f"Remove {doc_id} from the library", key=f"remove-{doc_id}", disabled=not sure):
         remove_document(settings.corpus_dir, doc_id)
         rebuild_and_redraw(settings, after_removal=True)
+
+
+def remove_unindexed(settings: Settings) -> None:
+    """Removing documents while no index can be built from them, such as when none gives anything to search."""
+    try:
+        files = {doc_id_for(path): path.name for path in document_paths(settings.corpus_dir)}
+    except OSError:  # no library folder: there is nothing to remove
+        return
+    chosen = st.selectbox("Remove a document", list(files), index=None) if files else None
+    if chosen:
+        remove_control(settings, chosen, files[chosen])
 
 
 def library_page() -> None:
@@ -517,6 +532,7 @@ def library_page() -> None:
     library = load_library()
     if library is None:
         upload_documents(settings)
+        remove_unindexed(settings)
         return
     manifest = library.stored.manifest
     by_document = library.rows_by_document

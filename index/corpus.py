@@ -192,6 +192,15 @@ def corpus_signature(corpus_dir: Path) -> str:
     return hashlib.sha256(repr(entries).encode()).hexdigest()
 
 
+def document_paths(corpus_dir: Path) -> list[Path]:
+    """The folder's files of a supported type, hidden ones aside, in name order: what may become documents."""
+    return [
+        path
+        for path in sorted(corpus_dir.iterdir())
+        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and not path.name.startswith(".")
+    ]
+
+
 def scan_corpus(corpus_dir: Path) -> CorpusScan:
     """Every document of the folder (not its subfolders), in name order.
 
@@ -202,9 +211,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
         raise LibraryError(f"corpus folder {corpus_dir} does not exist")
     metadata = read_metadata(corpus_dir)
     documents, problems, seen = [], [], {}
-    for path in sorted(corpus_dir.iterdir()):
-        if not path.is_file() or path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name.startswith("."):
-            continue
+    for path in document_paths(corpus_dir):
         if not path.resolve().is_relative_to(corpus_dir.resolve()):
             problems.append(DocumentError(str(path), "links to a file outside the library folder; copy it in instead"))
             continue

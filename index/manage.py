@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from index.corpus import METADATA_FILE, TEXT_DIR, doc_id_for, read_metadata
+from index.corpus import METADATA_FILE, TEXT_DIR, doc_id_for, document_paths, read_metadata
 from index.errors import DiskError, DocumentError, LibraryError
 from index.files import write_atomically
 from index.formats import SUPPORTED_SUFFIXES, extract
@@ -64,11 +64,7 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddR
     """
     results = []
     with exclusive_lock(corpus_dir):
-        documents = [
-            p
-            for p in corpus_dir.iterdir()
-            if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-        ]
+        documents = document_paths(corpus_dir)
         present = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in documents}
         name_of = {doc_id_for(p): p.name for p in documents}
         for name, data in files:
@@ -103,10 +99,11 @@ def _existing_library(corpus_dir: Path) -> Path:
 
 
 def _document_file(corpus_dir: Path, doc_id: str) -> Path:
-    for path in corpus_dir.iterdir():
-        if path.is_file() and path.suffix.lower() in SUPPORTED_SUFFIXES and doc_id_for(path) == doc_id:
+    paths = document_paths(corpus_dir)
+    for path in paths:
+        if doc_id_for(path) == doc_id:
             return path
-    known = sorted(doc_id_for(p) for p in corpus_dir.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    known = sorted(doc_id_for(p) for p in paths)
     raise LibraryError(f"no document {doc_id!r} in {corpus_dir}; known: {', '.join(known)}")
 
 

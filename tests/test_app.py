@@ -261,6 +261,24 @@ def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monke
     assert not (tmp_path / "index" / "CURRENT").exists()  # the removed text is not kept in an old build
 
 
+def test_a_document_that_stops_the_library_being_indexed_can_be_removed_on_the_library_page(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write_transcript(corpus, "captions.txt", "Harbour at dawn\n\nFerries in winter\n")  # headings only
+    monkeypatch.setenv("VERBATIM_CORPUS", str(corpus))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    app = AppTest.from_function(library_script, default_timeout=120)
+    app.run()
+    assert "nothing to search in captions" in app.error[0].value
+
+    app.selectbox[0].select("captions").run()
+    app.checkbox(key="sure-captions").check().run()
+    next(b for b in app.button if b.label.startswith("Remove captions")).click().run()
+    assert not app.exception
+    assert not (corpus / "captions.txt").exists()
+    assert "no readable documents" in app.error[0].value
+
+
 def test_the_question_is_kept_in_the_address_so_back_and_links_bring_it_back(bundled_index, monkeypatch):
     monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
     app = AppTest.from_file(APP, default_timeout=120)
