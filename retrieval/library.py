@@ -19,7 +19,30 @@ from retrieval.errors import QueryError, StaleIndexError
 
 def _typed_label(label: str) -> str:
     """A citation label as a person may type it: one space between words, any dash, any case."""
-    return re.sub(r"\s+[-–—]+\s+", " — ", " ".join(label.split())).casefold()
+    label = re.sub(r"\s+[-–—]+\s+", " — ", " ".join(label.split()))
+    return re.sub(r"(¶\d+)\s*[-–—]\s*(\d)", r"\1–\2", label).casefold()  # "¶1-2" for "¶1–2"
+
+
+# The paragraph mark that ends a label: "¶4", "¶1–3" (paragraphs merged), "¶35b" (part of one).
+_MARK = re.compile(r"^(?P<head>.*) ¶(?P<first>\d+)(?:–(?P<last>\d+))?(?P<part>[a-z]*)$")
+
+
+def _other_names(label: str) -> list[str]:
+    """Labels a person may cite this passage by besides its own (typed form).
+
+    Short paragraphs are merged into one passage ("Q7 ¶1–2"), and a long one is
+    split ("¶35a", "¶35b"), so "Q7 ¶2" and "¶35" name the passage holding that
+    paragraph or its start; "Q7" and "Q7 question" name the turn's first passage.
+    """
+    mark = _MARK.match(label)
+    if mark is None:
+        return []
+    head, first = mark["head"], int(mark["first"])
+    last = int(mark["last"] or first)
+    names = [head]
+    if mark["part"] in ("", "a"):
+        names += [f"{head} ¶{paragraph}" for paragraph in range(first, last + 1)]
+    return names
 
 
 @dataclass(frozen=True)
@@ -91,14 +114,23 @@ class Library:
 
     @cached_property
     def label_index(self) -> dict[str, int]:
-        """Index row of each citation label in its typed-by-hand form (see ``_typed_label``)."""
-        return {_typed_label(p.label): row for row, p in enumerate(self.passages)}
+        """Index row of each citation label in its typed-by-hand form (see ``_typed_label``).
+
+        A passage's own label always finds it; the other names of ``_other_names``
+        find the first passage, in reading order, that they fit.
+        """
+        index = {_typed_label(p.label): row for row, p in enumerate(self.passages)}
+        for row, passage in enumerate(self.passages):
+            for name in _other_names(_typed_label(passage.label)):
+                index.setdefault(name, row)
+        return index
 
     def passage(self, passage_id_or_label: str) -> Passage:
         """The passage with this id or citation label; QueryError when there is none.
 
         A label is found however it was pasted or typed: in any case, with extra
-        spaces, or with a hyphen or en dash for the em dash.
+        spaces, or with a hyphen or en dash for the em dash. A paragraph merged into
+        a passage with its neighbours ("¶2" of "¶1–2") finds that passage.
         """
         key = passage_id_or_label.strip()
         row = self.row_of.get(key, self.label_index.get(_typed_label(key)))

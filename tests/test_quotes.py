@@ -92,6 +92,16 @@ def test_a_citation_label_is_found_however_it_was_pasted(library):
         library.passage(label.replace("Q7", "Q70"))
 
 
+def test_a_paragraph_cited_by_its_own_number_finds_the_passage_that_holds_it(library):
+    merged = next(p.label for p in library.passages if p.label.endswith("— Q7 ¶1–2"))  # two short paragraphs
+    head = merged.removesuffix(" ¶1–2")
+    for typed in (f"{head} ¶2", f"{head} ¶1", f"{head} ¶1-2", head):
+        assert library.passage(typed).label == merged
+    assert library.passage(f"{head} question").label == f"{head} question ¶1"
+    split = next(p.label for p in library.passages if p.label.endswith("¶35a"))  # a long paragraph in parts
+    assert library.passage(split.removesuffix("a")).label == split
+
+
 def test_quotation_with_attribution_and_link():
     from index.records import Document, Passage
 
