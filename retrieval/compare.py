@@ -56,6 +56,11 @@ class StatedFact:
     fact: Fact
     sentence: AnswerSentence
 
+    def quoted(self) -> str:
+        """The words quoted, with their citation and ``source:start-end``."""
+        where = f"{self.sentence.document.source}:{self.fact.start}-{self.fact.end}"
+        return f"“{self.fact.text}” ({self.sentence.passage.label}, `{where}`)"
+
     def to_dict(self) -> dict:
         """The fact with the exact span and citation of its words."""
         s = self.sentence
@@ -82,12 +87,9 @@ class Contrast:
     right: StatedFact
 
     def describe(self) -> str:
-        """One line a reader can check: both statements with their documents."""
+        """One line a reader can check: both statements with their citations and exact source spans."""
         verb = "agree" if self.agree else "differ"
-        return (
-            f"{self.kind}s {verb}: “{self.left.fact.text}” ({self.left.sentence.passage.label}) vs "
-            f"“{self.right.fact.text}” ({self.right.sentence.passage.label})"
-        )
+        return f"{self.kind}s {verb}: {self.left.quoted()} vs {self.right.quoted()}"
 
     def to_dict(self) -> dict:
         """The JSON item of the ``differences`` list."""

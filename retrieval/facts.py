@@ -80,16 +80,15 @@ def extract_facts(text: str, offset: int = 0) -> list[Fact]:
         value = f"{int(year):04d}-{MONTHS[month.lower()]:02d}-{int(day):02d}"
         return Fact("date", value, "", "", text[start:end], offset + start, offset + end)
 
+    # Each day of a range is a fact whose words are the whole range: "24, 2024" alone
+    # would misquote "October 22-24, 2024".
     for m in _RANGE.finditer(text):
         if m["m1"]:
-            facts.append(date(m["y"], m["m1"], m["d1"], m.start("m1"), m.end("d1")))
-            facts.append(
-                date(m["y"], m["m2"] or m["m1"], m["d2"], m.start("m2") if m["m2"] else m.start("d2"), m.end())
-            )
+            days = ((m["m1"], m["d1"]), (m["m2"] or m["m1"], m["d2"]))
         else:
-            first_month = m["n1"] or m["n2"]
-            facts.append(date(m["z"], first_month, m["e1"], m.start("e1"), m.end("n1") if m["n1"] else m.end("e1")))
-            facts.append(date(m["z"], m["n2"], m["e2"], m.start("e2"), m.end()))
+            days = ((m["n1"] or m["n2"], m["e1"]), (m["n2"], m["e2"]))
+        year = m["y"] or m["z"]
+        facts += [date(year, month, day, m.start(), m.end()) for month, day in days]
         taken.append((m.start(), m.end()))
     for m in _DATE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):

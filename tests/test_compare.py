@@ -79,6 +79,10 @@ def test_exports_round_trip_to_the_exact_source_spans(library):
     assert len(quoted) == sum(len(c.answer.sentences) for c in comparison.columns)
     for text, source, start, end in quoted:
         assert source_text(source)[int(start) : int(end)] == text
+    contrasted = re.findall(r"“([^”]+)” \([^()]+, `([^`]+):(\d+)-(\d+)`\)", markdown.split("differ or agree")[1])
+    assert len(contrasted) == 2 * len(comparison.contrasts) > 0  # both statements of every contrast
+    for text, source, start, end in contrasted:
+        assert source_text(source)[int(start) : int(end)] == text
 
 
 def test_compare_json_contract_on_the_command_line(bundled_index):
@@ -115,3 +119,5 @@ def test_facts_are_what_the_words_say():
         ("date", "2023-05-22", "", ""),
         ("date", "2023-05-24", "", ""),
     ]
+    ranges = [f.text for f in extract_facts(text) if f.kind == "date"][1:]
+    assert ranges == ["October 31 to November 1, 2024"] * 2 + ["22-24 May 2023"] * 2  # each day quotes its range
