@@ -8,7 +8,7 @@ import math
 import sys
 from pathlib import Path
 
-from evaluation.datasets import is_beir, load_beir, load_gold_questions
+from evaluation.datasets import load_beir, load_gold_questions
 from evaluation.runner import ModeResult, asked_query, beir_library, evaluate_beir, evaluate_gold
 from evaluation.trec import write_run
 from index import PROJECT_ROOT, Settings
@@ -16,7 +16,7 @@ from index.settings import add_location_options
 from retrieval import MODES, Library
 from retrieval.errors import MAX_QUESTION_CHARS
 
-DEFAULT_MODES = "bm25,dense,hybrid"
+DEFAULT_MODES = ",".join(MODES)
 
 
 def add_eval_parser(commands: argparse._SubParsersAction) -> None:
@@ -56,23 +56,44 @@ def format_table(results: list[ModeResult]) -> str:
     return "\n".join(lines)
 
 
+def run_files(run: Path, modes: list[str]) -> dict[str, Path]:
+    """The TREC run file of each mode (FILE, or FILE.MODE with several modes); ValueError when one cannot be written.
+
+    Checked before the evaluation starts, so a mistyped path never costs the figures of a long run.
+    """
+    if not run.name or run.is_dir() or str(run).endswith("/"):
+        raise ValueError(f"--run {run} is a folder; give a file name")
+    if not run.parent.is_dir():
+        raise ValueError(f"--run {run}: there is no folder {run.parent}")
+    return {mode: run if len(modes) == 1 else run.with_name(f"{run.name}.{mode}") for mode in modes}
+
+
 def run_eval(args: argparse.Namespace) -> int:
     """Run the evaluation the arguments describe; print the figures; returns the exit status."""
-    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    modes = list(dict.fromkeys(m.strip() for m in args.modes.split(",") if m.strip()))
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
-        print(f"error: unknown mode {', '.join(unknown)}; choose from {', '.join(MODES)}", file=sys.stderr)
+        given = f"unknown mode {', '.join(unknown)}" if unknown else "no mode given"
+        print(f"error: {given}; choose from {', '.join(MODES)}", file=sys.stderr)
+        return 2
+    try:
+        files = run_files(args.run, modes) if args.run else {}
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
 
     def show_progress(stage: str, done: int, total: int) -> None:
         if stage == "passages" and (done == total or done % 640 == 0):
             print(f"embedding the data set's passages: {done}/{total}", file=sys.stderr, flush=True)
 
-    if is_beir(args.dataset):
+    if args.dataset.is_dir():
         dataset = load_beir(args.dataset)
         library = beir_library(dataset, args.eval_cache, Settings.from_env().model, show_progress)
         results = evaluate_beir(library, dataset, modes)
-        size = f"{len(dataset.corpus)} passages, {len(dataset.queries)} queries"
+        size = f"{len(library.documents)} documents in {len(library.passages)} passages, {len(dataset.queries)} queries"
+        size += f"; {dataset.unjudged} queries without judgements left out" if dataset.unjudged else ""
+        empty = len(dataset.corpus) - len(library.documents)
+        size += f"; {empty} documents without text left out" if empty else ""
         cut = sum(asked_query(q) != q for q in dataset.queries.values())
         size += f"; {cut} cut to their first {MAX_QUESTION_CHARS:,} characters" if cut else ""
     else:
@@ -80,10 +101,9 @@ def run_eval(args: argparse.Namespace) -> int:
         library = Library.open(args.index, args.corpus)
         results = evaluate_gold(library, questions, modes)
         size = f"{len(questions)} questions, {len(library.passages)} passages"
-    if args.run:
-        for result in results:
-            path = args.run if len(results) == 1 else args.run.with_name(f"{args.run.name}.{result.mode}")
-            write_run(path, result.run, f"verbatim-{result.mode}")
+    for result in results:
+        if result.mode in files:
+            write_run(files[result.mode], result.run, f"verbatim-{result.mode}")
     if args.json:
         figures = {r.mode: {**r.metrics, **r.latency} for r in results}
         clean = {

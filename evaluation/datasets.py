@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import VerbatimError
+from retrieval.errors import MAX_QUESTION_CHARS
 
 
 class DatasetError(VerbatimError):
@@ -22,8 +21,9 @@ class BeirDataset:
     name: str
     folder: Path
     corpus: tuple[tuple[str, str, str], ...]  # (id, title, text)
-    queries: dict[str, str]
+    queries: dict[str, str]  # the judged queries only: a query without judgements cannot be scored
     qrels: dict[str, dict[str, int]]  # query id -> document id -> grade
+    unjudged: int = 0  # queries of queries.jsonl left out for want of judgements
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,31 @@ def _id(path: Path, number: int, row: dict, key: str, seen: set[str]) -> str:
     return value
 
 
-def is_beir(path: Path) -> bool:
-    """True for a folder in the BEIR layout."""
-    return path.is_dir() and (path / "corpus.jsonl").exists()
+def _qrels(path: Path) -> dict[str, dict[str, int]]:
+    """Judgements (query id -> document id -> grade) of a qrels file.
+
+    Lines are BEIR's ``query-id corpus-id score`` or TREC's ``query-id 0 corpus-id score``
+    (the official MS MARCO files), separated by tabs or spaces; the first line may
+    be a header. Any other line is a DatasetError naming it: a misread line would
+    silently change every figure.
+    """
+    qrels: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(_utf8(path).removeprefix("\ufeff").splitlines(), start=1):
+        row = line.split()
+        if not row:
+            continue
+        if len(row) not in (3, 4):
+            raise DatasetError(
+                f"{path}:{number}: expected 3 columns (query-id corpus-id score) or 4 (query-id 0 corpus-id score), "
+                f"not {len(row)}"
+            )
+        query, doc, written = (row[0], row[1], row[2]) if len(row) == 3 else (row[0], row[2], row[3])
+        grade = _grade(written)
+        if grade is None and number > 1:
+            raise DatasetError(f"{path}:{number}: the score {written!r} is not a whole number")
+        if grade is not None:
+            qrels.setdefault(query, {})[doc] = grade
+    return qrels
 
 
 def load_beir(folder: Path) -> BeirDataset:
@@ -125,31 +147,29 @@ def load_beir(folder: Path) -> BeirDataset:
         _id(queries_path, n, r, "_id", query_ids): _field(queries_path, n, r, "text")
         for n, r in _json_lines(queries_path)
     }
-    qrels: dict[str, dict[str, int]] = {}
-    for row in csv.reader(io.StringIO(_utf8(folder / "qrels" / "test.tsv"), newline=""), delimiter="\t"):
-        # BEIR files usually start with a header line, but not all do: skip any line without a grade.
-        grade = _grade(row[2]) if len(row) >= 3 else None
-        if grade is not None:
-            qrels.setdefault(row[0], {})[row[1]] = grade
+    qrels = _qrels(folder / "qrels" / "test.tsv")
     judged = {q: t for q, t in queries.items() if q in qrels}
     if not judged:
         raise DatasetError(f"{folder}: no query of queries.jsonl has judgements in qrels/test.tsv")
-    return BeirDataset(folder.name, folder, corpus, judged, qrels)
+    return BeirDataset(folder.name, folder, corpus, judged, qrels, len(queries) - len(judged))
 
 
 def load_gold_questions(path: Path) -> tuple[GoldQuestion, ...]:
     """Read a gold-quote JSONL file (the format of ``eval/seed-qa-dev.jsonl``).
 
     Raises DatasetError naming the line of a missing or blank field, an empty
-    quote or a duplicate id, and for a file without questions.
+    quote, a duplicate id or a question over the length limit, and for a file
+    without questions.
     """
     if not path.is_file():
-        raise DatasetError(f"{path} is neither a gold-quote JSONL file nor a BEIR folder")
+        raise DatasetError(f"there is no file or folder {path}: give a BEIR folder or a gold-quote JSONL file")
     questions, ids = [], set()
     for number, row in _json_lines(path):
         gold = row.get("gold")
         if not isinstance(gold, list) or not all(isinstance(g, dict) for g in gold):
             raise DatasetError(f"{path}:{number}: 'gold' must be a list of {{'doc', 'quote'}} objects")
+        if len(str(row.get("question", "")).strip()) > MAX_QUESTION_CHARS:
+            raise DatasetError(f"{path}:{number}: the question is over the {MAX_QUESTION_CHARS:,}-character limit")
         questions.append(
             GoldQuestion(
                 _id(path, number, row, "id", ids),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,18 +46,23 @@ def _warm_up(library: Library) -> None:
 def beir_library(dataset: BeirDataset, cache_root: Path, model: str, progress: Progress | None = None) -> Library:
     """The data set's own index, built once into ``cache_root`` and reused while its corpus is unchanged.
 
-    Each BEIR passage is a document of plain prose; no answer sentences are
-    embedded, since BEIR judges passages only.
+    Each BEIR passage is a document of plain prose, its title (as BEIR's own
+    runs do) its first paragraph; no answer sentences are embedded, since BEIR
+    judges passages only. A passage with neither title nor text is left out.
     """
     documents = tuple(
         LoadedDocument(
             Document(
-                doc_id=doc_id, source=str(dataset.folder / "corpus.jsonl"), title=title, short_title=title, text=text
+                doc_id=doc_id,
+                source=str(dataset.folder / "corpus.jsonl"),
+                title=title,
+                short_title=title,
+                text="\n\n".join(part for part in (title, text) if part.strip()),
             ),
             DocumentSettings(structured=False),
         )
         for doc_id, title, text in dataset.corpus
-        if text.strip()
+        if (title + text).strip()
     )
     if not documents:
         raise DatasetError(f"{dataset.folder / 'corpus.jsonl'} has no passage with text")
@@ -99,17 +105,20 @@ def evaluate_beir(library: Library, dataset: BeirDataset, modes: Sequence[str], 
 
 
 def gold_spans(library: Library, question: GoldQuestion) -> list[tuple[str, int, int]]:
-    """Where each gold quote stands: (doc id, start, end), found by file name or, failing that, by text."""
+    """Every place each gold quote stands: (doc id, start, end), in the document of that file name or,
+    when no document has it, in any document; a quote said twice is found at either place."""
     spans = []
     for file_name, quote in question.gold:
         named = [d for d in library.documents.values() if Path(d.source).name == file_name]
-        candidates = named or [d for d in library.documents.values() if quote in d.text]
-        found = [(d.doc_id, d.text.index(quote)) for d in candidates if quote in d.text]
+        found = [
+            (d.doc_id, m.start(), m.end())
+            for d in named or library.documents.values()
+            for m in re.finditer(re.escape(quote), d.text)
+        ]
         if not found:
             where = file_name if named else "any document of the library"
             raise DatasetError(f"question {question.id}: the quote {quote[:60]!r}… is not in {where}")
-        doc_id, start = found[0]
-        spans.append((doc_id, start, start + len(quote)))
+        spans += found
     return spans
 
 

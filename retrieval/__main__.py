@@ -35,7 +35,8 @@ def format_answer(answer: Answer) -> str:
     """A person's reading of an answer: sentences with numbered citations, then passages."""
     lines = [f"Q: {answer.question}"]
     if not answer.hits:
-        return "\n".join([*lines, "No passages match these filters."])
+        why = "the filters leave none, or (with --mode bm25) none shares a word with the question"
+        return "\n".join([*lines, f"No passages match: {why}."])
     if not answer.answerable:
         never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
         lines.append(f"The library does not seem to address this question.{never} Closest passages, for reference:")

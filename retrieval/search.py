@@ -106,6 +106,7 @@ def rank(
 
     ``vector`` is the question's unit embedding. Filters are applied inside the
     search, so a filtered search returns ``k`` results whenever that many exist.
+    In ``bm25`` mode only passages sharing a term with the question are ranked.
     """
     if mode not in MODES:
         raise QueryError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -132,6 +133,8 @@ def rank(
         score = questions_after_answers(library, candidates, score)
     is_question = np.array([library.passages[row].role == "question" for row in candidates.tolist()])
     shown = np.ones(len(candidates), dtype=bool) if rows is None else np.isin(candidates, rows)
+    if mode == "bm25":  # BM25 finds only passages that share a term with the question
+        shown &= lexical > 0
     # Best first; on a tie an answer before a question, then reading order.
     order = [i for i in np.lexsort((candidates, is_question, -score)) if shown[i]][:k]
     return [

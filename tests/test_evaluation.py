@@ -13,9 +13,10 @@ import pytest
 from evaluation import metrics
 from evaluation.cli import format_table
 from evaluation.datasets import DatasetError, load_beir, load_gold_questions
-from evaluation.runner import beir_library, evaluate_beir, evaluate_gold
+from evaluation.runner import beir_library, evaluate_beir, evaluate_gold, gold_spans
 from evaluation.trec import write_run
 from index import PROJECT_ROOT
+from tests.test_cli import run
 
 PASSAGES = {
     "d1": "The lighthouse on the northern cape was built in 1881 from local granite.",
@@ -128,6 +129,8 @@ GOOD_DOC, GOOD_QUERY, GOOD_QRELS = (
             "queries.jsonl:1: 'text' must be text, not [\"ferry\"]",
         ),
         ([{"_id": "d1", "text": "Caf\xe9"}], [GOOD_QUERY], GOOD_QRELS, "corpus.jsonl is not UTF-8 (byte 26)"),
+        ([GOOD_DOC], [GOOD_QUERY], "q1\td1\n", "test.tsv:1: expected 3 columns (query-id corpus-id score) or 4"),
+        ([GOOD_DOC], [GOOD_QUERY], "query-id\tcorpus-id\tscore\nq1\td1\t0.5\n", "test.tsv:2: the score '0.5' is not"),
     ],
 )
 def test_a_malformed_beir_folder_is_named_line_by_line(tmp_path, corpus, queries, qrels, problem):
@@ -145,6 +148,21 @@ def test_grades_written_as_decimals_count(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "qrels",
+    [
+        "query-id\tcorpus-id\tscore\nq1\td1\t2\nq2\td2\t1\n",  # BEIR, with its header
+        "\ufeffq1\td1\t2\nq2\td2\t1\n",  # no header, saved with a byte order mark
+        "q1 0 d1 2\nq2 0 d2 1\n",  # TREC, as trec_eval reads it
+        "q1\t0\td1\t2\nq2\t0\td2\t1\n",  # TREC with tabs, as the official MS MARCO files
+    ],
+)
+def test_qrels_in_the_beir_and_trec_layouts_give_the_same_judgements(tmp_path, qrels):
+    queries = [GOOD_QUERY, {"_id": "q2", "text": "boat"}]
+    dataset = load_beir(_write_beir(tmp_path / "set", [GOOD_DOC, {"_id": "d2", "text": "A boat."}], queries, qrels))
+    assert dataset.qrels == {"q1": {"d1": 2}, "q2": {"d2": 1}}
+
+
+@pytest.mark.parametrize(
     ("lines", "problem"),
     [
         ([], "holds no questions"),
@@ -155,6 +173,10 @@ def test_grades_written_as_decimals_count(tmp_path):
         ([{"id": "a b", "question": "Why?", "gold": []}], "contains white space"),
         ([{"id": "a", "question": "Why?", "gold": "x.txt"}], "'gold' must be a list"),
         ([{"id": "a", "question": ["Why?"], "gold": []}], "gold.jsonl:1: 'question' must be text"),
+        (
+            [{"id": "a", "question": "Why? " * 500, "gold": []}],
+            "gold.jsonl:1: the question is over the 2,000-character",
+        ),
     ],
 )
 def test_a_malformed_gold_file_is_named_line_by_line(tmp_path, lines, problem):
@@ -188,6 +210,7 @@ def test_beir_evaluation_and_its_trec_run_agree(tiny_beir, tmp_path):
     assert independent_mrr_at_10(run_file, QRELS) == pytest.approx(dense.metrics["MRR@10"])
     lines = run_file.read_text().splitlines()
     assert lines[0].split()[0] == "q1" and lines[0].split()[2] == "d1" and lines[0].split()[3] == "1"
+    assert [doc for doc, _ in results[1].run["q1"]] == ["d1"]  # BM25 ranks only passages sharing a term
     assert "MRR@10" in format_table(results) and "p95_ms" in format_table(results)
 
 
@@ -229,6 +252,29 @@ def test_a_question_judged_unanswerable_gets_no_credit_for_sentences_it_does_not
         path.write_text(json.dumps(row))
         metrics = evaluate_gold(library, load_gold_questions(path), ["hybrid"])[0].metrics
         assert metrics["answered"] == credit and metrics["answer-sentence@3"] == credit
+
+
+def test_a_beir_title_is_searched_with_its_text(tmp_path):
+    corpus = [{"_id": "d0", "title": "Eiffel Tower", "text": ""}, GOOD_DOC, {"_id": "d2", "text": "Paris buses."}]
+    dataset = load_beir(_write_beir(tmp_path / "set", corpus, [{"_id": "q1", "text": "Eiffel Tower"}], "q1\td0\t1\n"))
+    library = beir_library(dataset, tmp_path / "cache", "all-MiniLM-L6-v2")
+    for result in evaluate_beir(library, dataset, ["bm25", "dense"]):
+        assert result.run["q1"][0][0] == "d0", result.mode
+
+
+def test_a_gold_quote_said_twice_counts_at_either_place(library, tmp_path):
+    path = tmp_path / "gold.jsonl"
+    quote = "between the Russian Federation and the"
+    gold = [{"doc": "mfa-answers-2024-diplomacy.txt", "quote": quote}]
+    path.write_text(json.dumps({"id": "treaties", "question": "Which treaties were signed?", "gold": gold}))
+    spans = gold_spans(library, load_gold_questions(path)[0])
+    text = library.documents["mfa-answers-2024-diplomacy"].text
+    assert len(spans) == 3 and all(text[start:end] == quote for _, start, end in spans)
+
+
+def test_a_run_file_that_cannot_be_written_is_refused_before_the_evaluation(tmp_path):
+    result = run("retrieval", "eval", "eval/seed-qa-dev.jsonl", "--run", str(tmp_path / "missing" / "run.trec"))
+    assert result.returncode == 2 and f"there is no folder {tmp_path / 'missing'}" in result.stderr
 
 
 def test_a_beir_query_longer_than_a_question_may_be_is_still_evaluated(tmp_path):
