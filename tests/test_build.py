@@ -274,3 +274,14 @@ def test_broken_metadata_file_names_the_problem(tmp_path):
     (corpus / "library.json").write_text("{not json")
     with pytest.raises(LibraryError, match="library.json: not valid JSON"):
         scan_corpus(corpus)
+
+
+def test_a_query_encoded_on_one_thread_leaves_the_next_build_every_thread(embedder):
+    import torch
+
+    before = torch.get_num_threads()
+    query = embedder.encode_query("When does the ferry run?")
+    assert torch.get_num_threads() == 1  # one short text: see Embedder.encode_query
+    batch = embedder.encode(["When does the ferry run?", "The museum reopens."])
+    assert torch.get_num_threads() == before
+    assert np.allclose(query, batch[0], atol=1e-5)  # the thread count never changes a vector
