@@ -13,6 +13,7 @@ from retrieval.facts import extract_facts
 from retrieval.library import Library
 from retrieval.records import Answer, AnswerSentence, Hit
 from retrieval.search import check_question, rank
+from retrieval.spelling import is_respelling, skeleton
 
 # Below this cosine similarity between question and best passage, the library is
 # taken not to address the question: off-topic questions score under 0.25.
@@ -47,11 +48,15 @@ def expected_fact(question: str) -> str:
 
 
 def unknown_names(library: Library, question: str) -> tuple[str, ...]:
-    """Capitalised words (not opening a sentence) and four-digit years of the question that no passage contains."""
-    names = [m.group(1) for m in _NAME.finditer(question.strip())]
-    return tuple(
-        name for name in names if (terms := analyse(name)) and not all(term in library.term_row for term in terms)
-    )
+    """Capitalised words (not opening a sentence) and four-digit years of the question that no passage
+    contains, in any spelling: a name the library spells otherwise ("Kyiv" for its "Kiev") is known."""
+
+    def known(name: str) -> bool:
+        if all(term in library.term_row for term in analyse(name)):
+            return True
+        return any(is_respelling(name, other) for other in library.names.get(skeleton(name), ()))
+
+    return tuple(name for name in (m.group(1) for m in _NAME.finditer(question.strip())) if not known(name))
 
 
 def answer_sentences(

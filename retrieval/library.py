@@ -15,6 +15,7 @@ from index.corpus import scan_corpus
 from index.embedding import Embedder
 from index.records import Document, Passage
 from retrieval.errors import QueryError, StaleIndexError
+from retrieval.spelling import names_by_skeleton
 
 
 def _typed_label(label: str) -> str:
@@ -106,6 +107,11 @@ class Library:
         """Row in ``stored.sentence_vectors`` of the passage's sentence starting at ``start``."""
         rows = self.sentence_rows[self.row_of[passage.passage_id]]
         return int(rows[np.searchsorted(self.stored.sentence_spans[rows, 1], start)])
+
+    @cached_property
+    def names(self) -> dict[str, frozenset[str]]:
+        """The names the documents mention, by spelling skeleton (see ``retrieval.spelling``)."""
+        return names_by_skeleton(d.text for d in self.documents.values())
 
     @cached_property
     def term_row(self) -> dict[str, int]:
