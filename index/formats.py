@@ -199,8 +199,8 @@ def _docx_lines(block) -> list[str]:
 def extract(path: Path, data: bytes) -> Extracted:
     """The text of a file of any supported format, or a DocumentError that says what is wrong."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        limit = MAX_DOCUMENT_BYTES // 2**20
-        raise DocumentError(str(path), f"is {len(data) / 2**20:.0f} MiB; the limit is {limit} MiB per document")
+        limit = f"{MAX_DOCUMENT_BYTES // 2**20} MiB ({MAX_DOCUMENT_BYTES:,} bytes)"
+        raise DocumentError(str(path), f"is {len(data):,} bytes; the limit is {limit}")
     if not data.strip():
         raise DocumentError(str(path), "is empty")
     suffix = path.suffix.lower()

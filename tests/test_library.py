@@ -148,7 +148,7 @@ def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
         ("windows.txt", "Answer: The ferry runs.".encode("utf-16"), "is UTF-16 text; re-save it with UTF-8"),
         ("locked.pdf", LOCKED_PDF, "is password-protected"),
         ("scan.pdf", make_pdf([""]), "no text layer"),
-        ("huge.txt", b"a" * (MAX_DOCUMENT_BYTES + 1), "the limit is 50 MiB"),
+        ("huge.txt", b"a" * (MAX_DOCUMENT_BYTES + 1), "is 52,428,801 bytes; the limit is 50 MiB"),
         ("../escape.txt", FERRY_TXT, "unsafe file name"),
         ("folder/inner.txt", FERRY_TXT, "unsafe file name"),
         (".hidden.txt", FERRY_TXT, "unsafe file name"),
