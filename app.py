@@ -56,7 +56,7 @@ Filters in the sidebar limit the search to some documents or to one role.
 Each citation is a link to the **Cite** page, which shows the passage in its
 context and the citation to copy. **Compare** answers one question in each
 document side by side; **Cite** also checks whether a pasted quote was really said.
-**Library** adds your own documents (txt, md, html, pdf, docx), edits their
+**Library** adds your own documents (txt, md, html, htm, pdf, docx), edits their
 metadata and removes them (after you tick that the file is to be deleted).
 """
 PAGE_PATHS = ("ask", "compare", CITE_PAGE, "library")  # in the order of the navigation
@@ -222,7 +222,7 @@ def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
                 body = escaped(neighbour.text)
                 if neighbour == p:
                     body = f"<b>{body}</b>"
-                html_block(f"<small>{escaped(neighbour.label)}</small><br>{body}")
+                html_block(f"<small>{cite_link(neighbour)}</small><br>{body}")
 
 
 def ask_page() -> None:
@@ -299,7 +299,7 @@ def show_column(column: Column) -> None:
     for hit in column.answer.hits:
         with st.expander(label_text(hit.passage.label)):
             marked = highlighted_html(hit.passage.text, hit.passage.start, hit.highlights)
-            st.markdown(f'<div class="passage">{marked}</div>', unsafe_allow_html=True)
+            html_block(f'<small>{cite_link(hit.passage)}</small><div class="passage">{marked}</div>')
 
 
 def compare_page() -> None:
@@ -348,10 +348,8 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
         body = highlighted_html(neighbour.text, neighbour.start, spans if neighbour == passage else [])
         who = f"{escaped(neighbour.speaker or 'unattributed')} ({neighbour.role})"
         css = "cited-passage" if neighbour == passage else "passage"
-        st.markdown(
-            f'<div class="{css}"><small>{escaped(neighbour.label)} · {who}</small><br>{body}</div>',
-            unsafe_allow_html=True,
-        )
+        label = escaped(neighbour.label) if neighbour == passage else cite_link(neighbour)  # step to a neighbour
+        st.markdown(f'<div class="{css}"><small>{label} · {who}</small><br>{body}</div>', unsafe_allow_html=True)
     cited = document.text[spans[0][0] : spans[0][1]]
     st.caption("Copy the citation")
     st.code(as_plain(passage, document, start, end), language=None)
@@ -460,7 +458,7 @@ def upload_documents(settings: Settings) -> None:
     suffixes = [s.lstrip(".") for s in SUPPORTED_SUFFIXES]
     with st.form("upload", clear_on_submit=True):
         files = st.file_uploader(
-            f"Add documents ({', '.join(suffixes)}; up to {MAX_DOCUMENT_BYTES // 2**20} MB each)",
+            f"Add documents ({', '.join(suffixes)}; up to {MAX_DOCUMENT_BYTES // 2**20} MiB each)",
             type=suffixes,
             accept_multiple_files=True,
         )

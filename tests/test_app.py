@@ -150,6 +150,8 @@ def test_compare_page_shows_each_document_and_flags_the_differing_dates(compare_
     assert "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q9" in html
     assert "Duma Government Hour, 19 Feb 2025 — Opening remarks" in html
     assert len(compare_app.get("download_button")) == 2
+    for expander in compare_app.expander:  # every passage listed opens on the Cite page
+        assert '<a class="citation" href="cite?passage=' in "".join(m.value for m in expander.markdown)
 
 
 def test_compare_page_says_when_a_document_does_not_address_the_question(compare_app):
@@ -189,6 +191,8 @@ def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, li
     app.run()
     assert not app.exception
     assert "<mark>The Second African Department has been created.</mark>" in page_html(app)
+    neighbours = len(library.neighbours(passage)) - 1
+    assert page_html(app).count('<a class="citation" href="cite?passage=') == neighbours > 0  # a step either way
     assert any("— Sergey Lavrov, Duma Government Hour, 19 Feb 2025" in c.value for c in app.code)
 
 
