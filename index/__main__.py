@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     add = commands.add_parser(
         "add",
-        help="add or replace documents (.txt .md .html .pdf .docx) and update the index",
+        help="add or replace documents (.txt .md .html .htm .pdf .docx) and update the index",
         description="Copy documents into the corpus folder and update the index. A file with the content of a "
         "document already there is skipped; one with the name of an existing document replaces it.",
     )

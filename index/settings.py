@@ -40,7 +40,7 @@ def add_location_options(parser: argparse.ArgumentParser) -> None:
         "--corpus",
         type=Path,
         default=settings.corpus_dir,
-        help="folder of documents: .txt, .md, .html, .pdf, .docx (default: %(default)s; env VERBATIM_CORPUS)",
+        help="folder of documents: .txt, .md, .html, .htm, .pdf, .docx (default: %(default)s; env VERBATIM_CORPUS)",
     )
     parser.add_argument(
         "--index",
