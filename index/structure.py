@@ -165,8 +165,7 @@ def _speaker_label(
 ) -> re.Match | None:
     """The speaker label opening the paragraph, if any.
 
-    A label of two to four capitalised words reads as a name ("Sergey Lavrov:"),
-    unless its last word is a remark word ("Editor's Note:", "Key Topics:"). One
+    A label of two to four capitalised words reads as a name ("Sergey Lavrov:"). One
     word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts when
     known from the metadata or generic ("Answer:"); otherwise only a name, never a
     remark word, used as a label more than once (``repeated``) or in capitals
@@ -178,10 +177,10 @@ def _speaker_label(
     label = match["label"]
     if label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS:
         return match
-    if label.split()[-1].lower() in REMARK_WORDS:
-        return None
     if " " in label:
         return match if len(label.split()) <= 4 else None
+    if label.lower() in REMARK_WORDS:
+        return None
     if label in repeated:
         return match
     if not (label.isupper() and len(label) > 1) or capitals_once == "never":
