@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.errors import DocumentError, LibraryError
+from index.errors import DiskError, DocumentError, LibraryError
 from index.files import write_atomically
 from index.formats import CONVERTED_SUFFIXES, SUPPORTED_SUFFIXES, Extracted, extract
 from index.records import Document
@@ -224,6 +224,8 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
             documents.append(load_document(path, metadata.get(path.name, {})))
         except DocumentError as err:
             problems.append(err)
+        except DiskError as err:  # its extracted text could not be stored beside it
+            problems.append(DocumentError(str(path), str(err)))
         except OSError as err:
             problems.append(DocumentError(str(path), f"cannot be read: {err.strerror}"))
     return CorpusScan(tuple(documents), tuple(problems))

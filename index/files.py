@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
 from pathlib import Path
 
 from index.errors import DiskError
@@ -16,7 +18,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     temporary file is removed, ``path`` keeps its old content, and DiskError
     names the file and the reason.
     """
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Unique per writer: two threads (two app sessions) may store the same file at once.
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as out:
@@ -25,6 +28,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             os.fsync(out.fileno())
         os.replace(temporary, path)
     except OSError as err:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # on a read-only disk even removing it fails
+            temporary.unlink(missing_ok=True)
         kept = "; its earlier content is kept" if path.exists() else ""
         raise DiskError(f"cannot write {path}: {err.strerror or err}{kept}") from err

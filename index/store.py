@@ -110,7 +110,7 @@ def write_index(data_dir: Path, stored: StoredIndex) -> Path:
         reason = refused.strerror or str(refused)
         raise DiskError(
             f"cannot write the index in {data_dir} ({reason}): is the disk full or read-only? "
-            "The index built before is unchanged. Free some space, or choose another --index folder, and build again"
+            "Any index built before is unchanged. Free some space, or choose another --index folder, and build again"
         ) from err
     for old in builds.iterdir():
         if old.name != final.name:

@@ -158,10 +158,10 @@ def test_build_killed_while_writing_leaves_the_previous_index_loadable(tmp_path)
     assert len(list((tmp_path / "index" / "builds").iterdir())) == 1  # the half-written build is gone
 
 
-def run_on_a_full_disk(*args: str) -> subprocess.CompletedProcess:
-    """``python -m index ARGS`` where no file may grow past 1 KiB: a full disk, as that process sees it."""
+def run_on_a_full_disk(*args: str, kib: int = 1) -> subprocess.CompletedProcess:
+    """``python -m index ARGS`` where no file may grow past ``kib`` KiB: a full disk, as that process sees it."""
     return subprocess.run(
-        ["bash", "-c", "trap '' XFSZ; ulimit -f 1; exec \"$@\"", "-", sys.executable, "-m", "index", *args],
+        ["bash", "-c", f"trap '' XFSZ; ulimit -f {kib}; exec \"$@\"", "-", sys.executable, "-m", "index", *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -181,6 +181,18 @@ def test_a_build_the_disk_refuses_says_so_and_keeps_the_previous_index(tmp_path)
     assert f"cannot write the index in {index}" in child.stderr and "built before is unchanged" in child.stderr
     assert [p.name for p in (index / "builds").iterdir()] == [current_build(index).name]  # nothing half-written left
     assert [p.passage_id for p in read_index(index).passages] == [p.passage_id for p in old.passages]
+
+
+def test_a_page_whose_extracted_text_the_disk_refuses_is_skipped_and_the_rest_indexed(tmp_path):
+    corpus, index = small_corpus(tmp_path / "corpus"), tmp_path / "index"
+    paragraphs = "".join(f"<p>The harbour cranes were repaired in week {n}.</p>" for n in range(2000))
+    (corpus / "cranes.html").write_text(f"<html><body>{paragraphs}</body></html>")  # its text: over 64 KiB
+
+    child = run_on_a_full_disk("build", "--corpus", str(corpus), "--index", str(index), kib=64)
+
+    assert child.returncode == 0 and "Traceback" not in child.stderr
+    assert "2 documents" in child.stdout
+    assert f"skipped {corpus / 'cranes.html'}: cannot write {corpus / '.text' / 'cranes.html.txt'}" in child.stdout
 
 
 def test_a_document_the_disk_refuses_is_rejected_by_name_and_leaves_no_partial_file(tmp_path):
