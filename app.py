@@ -513,13 +513,18 @@ def remove_control(settings: Settings, doc_id: str, file_name: str) -> None:
 
 def remove_unindexed(settings: Settings) -> None:
     """Removing documents while no index can be built from them, such as when none gives anything to search."""
+    files: dict[str, str] = {}
     try:
-        files = {doc_id_for(path): path.name for path in document_paths(settings.corpus_dir)}
+        for path in document_paths(settings.corpus_dir):
+            files.setdefault(doc_id_for(path), path.name)  # the file remove_document deletes: the first
     except OSError:  # no library folder: there is nothing to remove
         return
     chosen = st.selectbox("Remove a document", list(files), index=None) if files else None
     if chosen:
-        remove_control(settings, chosen, files[chosen])
+        try:
+            remove_control(settings, chosen, files[chosen])
+        except VerbatimError as err:
+            show_error(str(err))
 
 
 def library_page() -> None:

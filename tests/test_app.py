@@ -267,19 +267,22 @@ def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monke
 
 def test_a_document_that_stops_the_library_being_indexed_can_be_removed_on_the_library_page(tmp_path, monkeypatch):
     corpus = tmp_path / "corpus"
-    write_transcript(corpus, "captions.txt", "Harbour at dawn\n\nFerries in winter\n")  # headings only
+    for name in ("Captions.md", "captions.txt"):  # headings only; one document id for the two
+        write_transcript(corpus, name, "Harbour at dawn\n\nFerries in winter\n")
     monkeypatch.setenv("VERBATIM_CORPUS", str(corpus))
     monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
     monkeypatch.syspath_prepend(str(PROJECT_ROOT))
     app = AppTest.from_function(library_script, default_timeout=120)
     app.run()
-    assert "nothing to search in captions" in app.error[0].value
+    assert "nothing to search in Captions" in app.error[0].value
 
-    app.selectbox[0].select("captions").run()
-    app.checkbox(key="sure-captions").check().run()
-    next(b for b in app.button if b.label.startswith("Remove captions")).click().run()
-    assert not app.exception
-    assert not (corpus / "captions.txt").exists()
+    for removed, left in (("Captions.md", ["captions.txt"]), ("captions.txt", [])):
+        app.selectbox[0].select("captions").run()
+        assert removed.replace(".", "\\.") in app.checkbox(key="sure-captions").label  # named is deleted
+        app.checkbox(key="sure-captions").check().run()
+        next(b for b in app.button if b.label.startswith("Remove captions")).click().run()
+        assert not app.exception
+        assert sorted(p.name for p in corpus.iterdir() if not p.name.startswith(".")) == left
     assert "no readable documents" in app.error[0].value
 
 
