@@ -70,6 +70,14 @@ def _grade(text: str) -> int | None:
     return int(grade) if grade.is_integer() else None
 
 
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _field(path: Path, number: int, row: dict, key: str, required: bool = True, blank: bool = False) -> str:
     """The row's ``key`` as a string; a DatasetError naming the line when it is required and missing or blank.
 
@@ -116,7 +124,7 @@ def _qrels(path: Path) -> dict[str, dict[str, int]]:
             )
         query, doc, written = (row[0], row[1], row[2]) if len(row) == 3 else (row[0], row[2], row[3])
         grade = _grade(written)
-        if grade is None and number > 1:
+        if grade is None and (number > 1 or _is_number(written)):  # only a first line of words is a header
             raise DatasetError(f"{path}:{number}: the score {written!r} is not a whole number")
         if grade is not None:
             qrels.setdefault(query, {})[doc] = grade

@@ -138,8 +138,10 @@ def contrasts(library: Library, columns: Sequence[Column]) -> list[Contrast]:
 
     Facts are paired only when their sentences tell of the same event, and a fact
     is paired with at most one fact of the other document, preferring an agreeing one.
+    The days of a date range share its words, so two ranges are set side by side
+    once: agreeing when any of their days do.
     """
-    result = []
+    result: list[Contrast] = []
     for left, right in combinations(columns, 2):
         right_facts = stated_facts(right)
         for mine in stated_facts(left):
@@ -151,9 +153,20 @@ def contrasts(library: Library, columns: Sequence[Column]) -> list[Contrast]:
             if not candidates:
                 continue
             match = next((c for c in candidates if agree(mine.fact, c.fact)), candidates[0])
-            result.append(Contrast(mine.fact.kind, agree(mine.fact, match.fact), mine, match))
             right_facts.remove(match)
+            contrast = Contrast(mine.fact.kind, agree(mine.fact, match.fact), mine, match)
+            same_words = next((c for c in result if _words(c) == _words(contrast)), None)
+            if same_words is None:
+                result.append(contrast)
+            elif contrast.agree and not same_words.agree:
+                result[result.index(same_words)] = contrast
     return result
+
+
+def _words(contrast: Contrast) -> tuple:
+    """Where both statements of a contrast stand."""
+    left, right = contrast.left, contrast.right
+    return (left.sentence.document.doc_id, left.fact.start, right.sentence.document.doc_id, right.fact.start)
 
 
 def compare(library: Library, question: str, doc_ids: Sequence[str] | None = None, k: int = 3) -> Comparison:

@@ -7,9 +7,11 @@ import re
 
 import pytest
 
+from index import build_index
+from retrieval import Library
 from retrieval.compare import compare, to_markdown
 from retrieval.facts import extract_facts
-from tests.conftest import gold_span, seed_questions, source_text
+from tests.conftest import gold_span, seed_questions, source_text, write_transcript
 from tests.test_cli import run
 
 COMPARE_QUESTIONS = [q for q in seed_questions() if q["kind"] == "compare"]
@@ -121,3 +123,12 @@ def test_facts_are_what_the_words_say():
     ]
     ranges = [f.text for f in extract_facts(text) if f.kind == "date"][1:]
     assert ranges == ["October 31 to November 1, 2024"] * 2 + ["22-24 May 2023"] * 2  # each day quotes its range
+
+
+def test_two_date_ranges_are_set_side_by_side_once(tmp_path):
+    for name, days in (("a.txt", "October 22-24, 2024"), ("b.txt", "October 23-25, 2024")):
+        write_transcript(tmp_path / "corpus", name, f"Answer: The summit took place on {days}, in Kazan.\n")
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    comparison = compare(Library.open(tmp_path / "index"), "When did the summit take place?")
+    [contrast] = comparison.contrasts  # each range's two days share its words: one line, not two
+    assert (contrast.left.fact.text, contrast.right.fact.text) == ("October 22-24, 2024", "October 23-25, 2024")

@@ -131,6 +131,7 @@ GOOD_DOC, GOOD_QUERY, GOOD_QRELS = (
         ([{"_id": "d1", "text": "Caf\xe9"}], [GOOD_QUERY], GOOD_QRELS, "corpus.jsonl is not UTF-8 (byte 26)"),
         ([GOOD_DOC], [GOOD_QUERY], "q1\td1\n", "test.tsv:1: expected 3 columns (query-id corpus-id score) or 4"),
         ([GOOD_DOC], [GOOD_QUERY], "query-id\tcorpus-id\tscore\nq1\td1\t0.5\n", "test.tsv:2: the score '0.5' is not"),
+        ([GOOD_DOC], [GOOD_QUERY], "q1\td1\t0.5\nq1\td1\t1\n", "test.tsv:1: the score '0.5' is not"),
     ],
 )
 def test_a_malformed_beir_folder_is_named_line_by_line(tmp_path, corpus, queries, qrels, problem):
