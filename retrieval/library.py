@@ -24,8 +24,9 @@ def _typed_label(label: str) -> str:
     return re.sub(r"(¶\d+)\s*[-–—]\s*(\d)", r"\1–\2", label).casefold()  # "¶1-2" for "¶1–2"
 
 
-# The paragraph mark that ends a label: "¶4", "¶1–3" (paragraphs merged), "¶35b" (part of one).
-_MARK = re.compile(r"^(?P<head>.*) ¶(?P<first>\d+)(?:–(?P<last>\d+))?(?P<part>[a-z]*)$")
+# The paragraph mark that ends a label: "¶4", "¶1–3" (paragraphs merged), "¶35b" (part of one),
+# then the page for a PDF (", p. 4").
+_MARK = re.compile(r"^(?P<head>.*) ¶(?P<first>\d+)(?:–(?P<last>\d+))?(?P<part>[a-z]*)(?P<page>, p\. \d+)?$")
 
 
 def _other_names(label: str) -> list[str]:
@@ -38,11 +39,11 @@ def _other_names(label: str) -> list[str]:
     mark = _MARK.match(label)
     if mark is None:
         return []
-    head, first = mark["head"], int(mark["first"])
+    head, first, page = mark["head"], int(mark["first"]), mark["page"] or ""
     last = int(mark["last"] or first)
     names = [head]
     if mark["part"] in ("", "a"):
-        names += [f"{head} ¶{paragraph}" for paragraph in range(first, last + 1)]
+        names += [f"{head} ¶{paragraph}{suffix}" for paragraph in range(first, last + 1) for suffix in {page, ""}]
     return names
 
 

@@ -57,6 +57,8 @@ def test_every_format_is_indexed_with_exact_spans_into_the_stored_text(library_d
     assert bridge.original.endswith("bridge.pdf") and bridge.source.endswith(".text/bridge.pdf.txt")
     tolls = ask(library, "How much is the bridge toll for residents?").hits[0].passage
     assert tolls.doc_id == "bridge" and tolls.label.endswith("p. 2")
+    head = tolls.label.rsplit(" ¶", 1)[0]
+    assert library.passage(head).doc_id == "bridge"  # a PDF passage is found by its turn, as any other
     port = ask(library, "How much did container traffic grow?").sentences[0]
     assert "12 percent" in port.text and port.passage.role == "answer"
     harbour_text = library.documents["harbour"].text
