@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -31,9 +32,7 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--modes", default=DEFAULT_MODES, help=f"comma-separated, of {','.join(MODES)} (default: %(default)s)"
     )
-    parser.add_argument(
-        "--run", type=Path, metavar="FILE", help="write the ranking as a TREC run (FILE.MODE with several modes)"
-    )
+    parser.add_argument("--run", metavar="FILE", help="write the ranking as a TREC run (FILE.MODE with several modes)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument(
         "--eval-cache",
@@ -56,15 +55,18 @@ def format_table(results: list[ModeResult]) -> str:
     return "\n".join(lines)
 
 
-def run_files(run: Path, modes: list[str]) -> dict[str, Path]:
+def run_files(given: str, modes: list[str]) -> dict[str, Path]:
     """The TREC run file of each mode (FILE, or FILE.MODE with several modes); ValueError when one cannot be written.
 
     Checked before the evaluation starts, so a mistyped path never costs the figures of a long run.
     """
-    if not run.name or run.is_dir() or str(run).endswith("/"):
-        raise ValueError(f"--run {run} is a folder; give a file name")
+    run = Path(given)
+    if not run.name or run.is_dir() or given.endswith("/"):
+        raise ValueError(f"--run {given} is a folder; give a file name")
     if not run.parent.is_dir():
-        raise ValueError(f"--run {run}: there is no folder {run.parent}")
+        raise ValueError(f"--run {given}: there is no folder {run.parent}")
+    if not os.access(run.parent, os.W_OK):  # also false on a read-only disk, even for root
+        raise ValueError(f"--run {given}: the folder {run.parent} cannot be written in")
     return {mode: run if len(modes) == 1 else run.with_name(f"{run.name}.{mode}") for mode in modes}
 
 

@@ -276,6 +276,8 @@ def test_a_gold_quote_said_twice_counts_at_either_place(library, tmp_path):
 def test_a_run_file_that_cannot_be_written_is_refused_before_the_evaluation(tmp_path):
     result = run("retrieval", "eval", "eval/seed-qa-dev.jsonl", "--run", str(tmp_path / "missing" / "run.trec"))
     assert result.returncode == 2 and f"there is no folder {tmp_path / 'missing'}" in result.stderr
+    result = run("retrieval", "eval", "eval/seed-qa-dev.jsonl", "--run", f"{tmp_path}/runs/")
+    assert result.returncode == 2 and "is a folder; give a file name" in result.stderr
 
 
 def test_a_beir_query_longer_than_a_question_may_be_is_still_evaluated(tmp_path):
