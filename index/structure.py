@@ -165,7 +165,8 @@ def _speaker_label(
 ) -> re.Match | None:
     """The speaker label opening the paragraph, if any.
 
-    A label of two to four capitalised words reads as a name ("Sergey Lavrov:"). One
+    A label of two to four capitalised words reads as a name ("Sergey Lavrov:"), unless
+    one is a possessive: "Editor's Note:" or "Author's Comment:" opens a remark. One
     word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts when
     known from the metadata or generic ("Answer:"); otherwise only a name, never a
     remark word, used as a label more than once (``repeated``) or in capitals
@@ -178,7 +179,8 @@ def _speaker_label(
     if label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS:
         return match
     if " " in label:
-        return match if len(label.split()) <= 4 else None
+        possessive = any(word.endswith(("'s", "’s")) for word in label.split())
+        return match if len(label.split()) <= 4 and not possessive else None
     if label.lower() in REMARK_WORDS:
         return None
     if label in repeated:

@@ -226,11 +226,12 @@ def test_a_word_and_colon_opening_a_remark_is_not_a_speaker():
         "NATO: it keeps moving east, and we see it.\n"
         "NOTE: the figures are preliminary.\n\n"
         "Warning: the ferry may be late.\n\n"
+        "Editor’s Note: the exchange was cut for length.\n\n"
         "Question: And the roads?\n\n"
         "Warning: roads may be closed.\n"
     )
     assert [(speaker, words[-22:]) for speaker, _, _, words in _turns_of(text)] == [
-        ("Sergey Lavrov", "Warning: the ferry may be late."[-22:]),
+        ("Sergey Lavrov", "exchange was cut for length."[-22:]),
         ("Questioner", "Warning: roads may be closed."[-22:]),
     ]
     listed = (
