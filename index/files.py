@@ -14,9 +14,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Replace the content of ``path`` with ``data`` in one step: a reader sees the old content or the new.
 
     The bytes go to a temporary file beside it (its folder is made when missing),
-    reach the disk, and are renamed over it. When the disk refuses (full, read-only, not permitted), the
-    temporary file is removed, ``path`` keeps its old content, and DiskError
-    names the file and the reason.
+    reach the disk, and are renamed over it. When the disk refuses (full,
+    read-only, not permitted), the temporary file is removed, ``path`` keeps its
+    old content, and DiskError names the file and the reason.
     """
     # Unique per writer: two threads (two app sessions) may store the same file at once.
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
