@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,23 +62,6 @@ def _utf8(path: Path) -> str:
         raise DatasetError(f"{path} is not UTF-8 (byte {err.start}); save it with UTF-8 encoding") from None
 
 
-def _grade(text: str) -> int | None:
-    """A qrels grade ("2", "-1", "1.0") as an integer; None for a header or anything not a whole number."""
-    try:
-        grade = float(text)
-    except ValueError:
-        return None
-    return int(grade) if grade.is_integer() else None
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _field(path: Path, number: int, row: dict, key: str, required: bool = True, blank: bool = False) -> str:
     """The row's ``key`` as a string; a DatasetError naming the line when it is required and missing or blank.
 
@@ -123,11 +107,15 @@ def _qrels(path: Path) -> dict[str, dict[str, int]]:
                 f"not {len(row)}"
             )
         query, doc, written = (row[0], row[1], row[2]) if len(row) == 3 else (row[0], row[2], row[3])
-        grade = _grade(written)
-        if grade is None and (number > 1 or _is_number(written)):  # only a first line of words is a header
+        try:
+            grade = float(written)  # "2", "-1" and "1.0" are grades
+        except ValueError:
+            if number == 1:  # only a first line of words is a header
+                continue
+            grade = math.nan
+        if not grade.is_integer():
             raise DatasetError(f"{path}:{number}: the score {written!r} is not a whole number")
-        if grade is not None:
-            qrels.setdefault(query, {})[doc] = grade
+        qrels.setdefault(query, {})[doc] = int(grade)
     return qrels
 
 
