@@ -38,7 +38,8 @@ that answer it and marks the sentences that answer best.
 
 - **Answer** lists those sentences, each numbered. The number points to its passage below.
 - Every passage shows its **citation**: document, date, the question it belongs to
-  (Q7 = the seventh question of the transcript) and its paragraph (¶2).
+  (Q7 = the seventh question of the transcript) and its paragraph (¶2), then
+  the page of a PDF or the last timestamp of a recorded transcript.
   The words shown are exactly the source's words at that place.
 - **Speaker and role**: *answer* passages are the official's own words (answers and
   opening remarks); *question* passages are the questioner's. Only answers are

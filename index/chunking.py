@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from index.corpus import DocumentSettings
 from index.records import Document, Passage, passage_id_for
 from index.sentences import sentence_spans
-from index.structure import Turn, turns
+from index.structure import Turn, timestamps, turns
 
 TokenCounter = Callable[[str], int]
 
@@ -115,9 +115,12 @@ def chunk_document(
     """The document's passages in reading order.
 
     Each passage lies inside one speaker turn, counts at most ``max_tokens`` model
-    tokens, and satisfies ``document.text[p.start:p.end] == p.text``.
+    tokens, and satisfies ``document.text[p.start:p.end] == p.text``. Its label ends
+    with the PDF page it starts on and the transcript's last timestamp before it.
     """
     text = document.text
+    stamps = timestamps(text, settings)
+    stamp_starts = [start for start, _ in stamps]
     passages: list[Passage] = []
     occurrences: dict[str, int] = {}
     used_locators: set[str] = set()
@@ -136,6 +139,8 @@ def chunk_document(
             mark = "" if turn.role == "question" and len(units) == 1 else " " + _paragraph_mark(unit)
             if settings.page_starts:
                 mark += f", p. {bisect.bisect_right(settings.page_starts, unit.start)}"
+            if stamp := bisect.bisect_right(stamp_starts, unit.start):
+                mark += f", {stamps[stamp - 1][1]}"
             passages.append(
                 Passage(
                     passage_id=passage_id_for(document.doc_id, words, occurrence),

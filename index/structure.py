@@ -55,16 +55,21 @@ REMARK_WORDS = frozenset(
 )
 
 # A speaker label opens a line: one to four words, each capitalised (checked in
-# _speaker_label, since any alphabet's capitals count), and a colon; the words follow
-# on the same line or, when the label stands alone, on the next.
+# _speaker_label, since any alphabet's capitals count) or a number ("Speaker 2"), and a
+# colon; the words follow on the same line or, when the label stands alone, on the next.
 # A timestamp may come first ("[00:12:31] Name:") and an aside after the name
 # ("Name (via interpreter):", "Name (00:12):"); neither is part of the speaker's name.
+# Without a colon, a timestamp may close a label alone on its line ("Jane Doe  0:03",
+# as transcription services write it).
+_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"  # "0:03", "00:12:31", "00:12:31.250"
 _LABEL = re.compile(
-    r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?[ \t\xa0]+)?"
-    r"(?P<label>[^\W\d_][\w’'.\-]*(?: [^\W\d_][\w’'.\-]*){0,3})"
-    r"(?:[ \t\xa0]*\([^()\r\n]{1,60}\))?"
-    r":(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)"
+    rf"(?:[\[(]?(?P<time>{_TIME})[\])]?[ \t\xa0]+)?"
+    r"(?P<label>[^\W\d_][\w’'.\-]*(?: (?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,3})"
+    r"(?:[ \t\xa0]*\((?P<aside>[^()\r\n]{1,60})\))?"
+    rf"(?::(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)|[ \t\xa0]+(?P<time_after>{_TIME})[ \t\xa0]*$)"
 )
+# A timestamp that starts a paragraph, or is all of it: "[00:12:31] Thank you." or "00:12:31".
+_STAMP = re.compile(rf"[\[(](?P<time>{_TIME})[\])](?:\s|$)|(?P<alone>{_TIME})$")
 _TERMINAL = re.compile(r"[.!?…:;,][\"”’)\]]*$")
 _CONTENTS_HEADER = re.compile(r"(?i)^(table of )?contents:?$")
 _CONTENTS_ENTRY = re.compile(r"^\d{1,3}[.)]\s+\S")
@@ -74,13 +79,17 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")  # "## Fishing" names the section 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph's span and what it is; ``body_start`` skips a leading speaker label."""
+    """A paragraph's span and what it is; ``body_start`` skips a leading speaker label.
+
+    ``time`` is the timestamp the paragraph opens with, in its label or alone, as written.
+    """
 
     start: int
     end: int
     kind: Kind
     label: str = ""
     body_start: int = -1
+    time: str = ""
 
     @property
     def body(self) -> tuple[int, int]:
@@ -166,18 +175,23 @@ def _speaker_label(
     """The speaker label opening the paragraph, if any.
 
     A label of two to four capitalised words reads as a name ("Sergey Lavrov:"), unless
-    one is a possessive: "Editor's Note:" or "Author's Comment:" opens a remark. One
+    one is a possessive: "Editor's Note:" or "Author's Comment:" opens a remark. A
+    numbered label ("Speaker 2:") or one closed by a timestamp instead of a colon
+    ("Jane Doe  0:03") counts when it, or a label of its form (see ``_forms``), is
+    ``repeated``: "Step 1:", "Step 2:" and "Opening Session 9:00" are no speakers. One
     word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts when
     known from the metadata or generic ("Answer:"); otherwise only a name, never a
     remark word, used as a label more than once (``repeated``) or in capitals
     ("LAVROV:") where ``capitals_once`` allows it (see ``_capitals_once``).
     """
     match = _LABEL.match(paragraph)
-    if not match or not all(word[0].isupper() for word in match["label"].split()):
+    if not match or not all(word[0].isupper() or word.isdigit() for word in match["label"].split()):
         return None
     label = match["label"]
     if label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS:
         return match
+    if match["time_after"] or _numbered(label):
+        return match if _forms(match) & repeated else None
     if " " in label:
         possessive = any(word.endswith(("'s", "’s")) for word in label.split())
         return match if len(label.split()) <= 4 and not possessive else None
@@ -192,10 +206,24 @@ def _speaker_label(
     return match
 
 
-def _repeated_one_word_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
-    matches = (_LABEL.match(text[start:end]) for start, end in spans)
-    labels = Counter(m["label"] for m in matches if m and " " not in m["label"])
-    return frozenset(label for label, count in labels.items() if count > 1)
+def _numbered(label: str) -> str:
+    """The label with its numbers as "#" ("Speaker 2" -> "Speaker #"); "" for a label without one."""
+    numbered = re.sub(r"(?<= )\d+\b", "#", label)
+    return numbered if numbered != label else ""
+
+
+def _forms(label: re.Match) -> set[str]:
+    """What a label is recognised by: its words, their numbered form ("Speaker #"), and
+    "0:00" when a timestamp closes it instead of a colon."""
+    return {label["label"], _numbered(label["label"]), "0:00" if label["time_after"] else ""} - {""}
+
+
+def _repeated_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
+    """The forms (see ``_forms``) of the labels that open more than one line: once "Speaker 1"
+    or "Jane Doe  0:03" repeats, "Speaker 3" and "John Smith  0:15" are labels even if used once."""
+    matches = [m for m in (_LABEL.match(text[start:end]) for start, end in spans) if m]
+    counts = Counter(m["label"] for m in matches)
+    return frozenset(form for m in matches if counts[m["label"]] > 1 for form in _forms(m))
 
 
 def _one_turn_a_line(
@@ -260,7 +288,7 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     in_contents = False
     spans = line_spans(text, settings.boilerplate)
-    repeated = _repeated_one_word_labels(text, spans)
+    repeated = _repeated_labels(text, spans)
     blank_before = [i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1 for i in range(len(spans))]
     one_turn_a_line = _one_turn_a_line(text, spans, blank_before, settings, repeated)
 
@@ -270,8 +298,10 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
 
     for i, (start, end) in enumerate(spans):
         words = text[start:end]
+        stamp = _STAMP.match(words)
+        time = (stamp["time"] or stamp["alone"]) if stamp else ""
         if not re.search(r"[^\W\d_]{2}", words):
-            paragraphs.append(Paragraph(start, end, "noise"))
+            paragraphs.append(Paragraph(start, end, "noise", time=time))
             continue
         if not settings.structured:
             paragraphs.append(Paragraph(start, end, "text"))
@@ -286,17 +316,35 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         in_contents = False
         label = label_at(i, paragraphs)
         if label:
-            paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end()))
+            time = label["time"] or label["time_after"] or _opening_time(label["aside"] or "")
+            paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end(), time))
         elif _markdown_heading(text, spans, i):
             paragraphs.append(Paragraph(start, end, "heading"))
         elif _under_a_bare_label(paragraphs) or _TERMINAL.search(words):
-            paragraphs.append(Paragraph(start, end, "text"))
+            paragraphs.append(Paragraph(start, end, "text", time=time))
         else:
             # Would the next line open a turn if this one were its heading?
             introduces_turn = i + 1 < len(spans) and label_at(i + 1, [Paragraph(start, end, "heading")]) is not None
             heading = _is_heading(text, spans, i, paragraphs, introduces_turn)
-            paragraphs.append(Paragraph(start, end, "heading" if heading else "text"))
+            paragraphs.append(Paragraph(start, end, "heading" if heading else "text", time=time))
     return paragraphs
+
+
+def _opening_time(aside: str) -> str:
+    """The timestamp an aside opens with ("00:12:31" of "(00:12:31 - 00:13:02)"), or ""."""
+    stamp = re.match(rf"\s*({_TIME})\b", aside)
+    return stamp[1] if stamp else ""
+
+
+def timestamps(text: str, settings: DocumentSettings) -> tuple[tuple[int, str], ...]:
+    """Each timestamp that opens a line of the transcript (in a speaker label, or before or
+    instead of a paragraph's words), with where that line starts, in reading order.
+
+    A time standing once in a document is taken for when it was published ("16:37" over
+    a web page), not for a place in a recording: such a document has no timestamps.
+    """
+    stamps = tuple((p.start, p.time) for p in classify(text, settings) if p.time)
+    return stamps if len(stamps) > 1 else ()
 
 
 def _under_a_bare_label(before: list[Paragraph]) -> bool:

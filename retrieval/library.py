@@ -25,8 +25,11 @@ def _typed_label(label: str) -> str:
 
 
 # The paragraph mark that ends a label: "¶4", "¶1–3" (paragraphs merged), "¶35b" (part of one),
-# then the page for a PDF (", p. 4").
-_MARK = re.compile(r"^(?P<head>.*) ¶(?P<first>\d+)(?:–(?P<last>\d+))?(?P<part>[a-z]*)(?P<page>, p\. \d+)?$")
+# then the page for a PDF (", p. 4") and the last timestamp of a transcript (", 00:12:31").
+_MARK = re.compile(
+    r"^(?P<head>.*) ¶(?P<first>\d+)(?:–(?P<last>\d+))?(?P<part>[a-z]*)"
+    r"(?P<where>(?:, p\. \d+)?(?:, \d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)?)$"
+)
 
 
 def _other_names(label: str) -> list[str]:
@@ -34,16 +37,17 @@ def _other_names(label: str) -> list[str]:
 
     Short paragraphs are merged into one passage ("Q7 ¶1–2"), and a long one is
     split ("¶35a", "¶35b"), so "Q7 ¶2" and "¶35" name the passage holding that
-    paragraph or its start; "Q7" and "Q7 question" name the turn's first passage.
+    paragraph or its start, with or without its page and timestamp; "Q7" and
+    "Q7 question" name the turn's first passage.
     """
     mark = _MARK.match(label)
     if mark is None:
         return []
-    head, first, page = mark["head"], int(mark["first"]), mark["page"] or ""
+    head, first, where = mark["head"], int(mark["first"]), mark["where"]
     last = int(mark["last"] or first)
     names = [head]
     if mark["part"] in ("", "a"):
-        names += [f"{head} ¶{paragraph}{suffix}" for paragraph in range(first, last + 1) for suffix in {page, ""}]
+        names += [f"{head} ¶{paragraph}{suffix}" for paragraph in range(first, last + 1) for suffix in {where, ""}]
     return names
 
 

@@ -244,3 +244,18 @@ def test_two_processes_adding_at_once_both_end_up_in_the_index(library_dirs, tmp
     ]
     assert [run.wait(timeout=300) for run in runs] == [0, 0]
     assert {d.doc_id for d in Library.open(index, corpus).stored.documents} == {"ferry", "a", "b"}
+
+
+def test_a_timestamped_passage_opens_by_its_label_with_or_without_the_time(library_dirs):
+    corpus, index = library_dirs
+    podcast = (
+        b"Arctic podcast\n\n[00:00:05] Anna Petrova: Where do the icebreakers sail this winter?\n\n"
+        b"[00:00:12] Ivan Sidorov: Along the whole Northern Sea Route, from Murmansk to the Bering Strait.\n"
+    )
+    assert add_documents(corpus, [("podcast.txt", podcast)])[0].status == "added"
+    build_index(corpus, index)
+    library = Library.open(index, corpus)
+    answer = next(p for p in library.passages if p.doc_id == "podcast" and "Murmansk" in p.text)
+    assert answer.label == "podcast — Turn 2 ¶1, 00:00:12" and answer.speaker == "Ivan Sidorov"
+    for typed in ("podcast — Turn 2 ¶1, 00:00:12", "Podcast - turn 2 ¶1", "podcast — Turn 2"):
+        assert library.passage(typed) == answer

@@ -312,6 +312,45 @@ def test_labels_with_a_timestamp_or_an_aside_name_the_speaker():
     ]
 
 
+def test_numbered_speakers_and_labels_closed_by_a_timestamp_as_transcription_services_write_them():
+    rev = (
+        "Speaker 1 (00:00:05):\nWelcome. What did you agree today?\n\nSpeaker 2 (00:00:09):\nTo meet in March.\n\n"
+        "Speaker 1 (00:01:15):\nThank you.\n\nSpeaker 3 (00:01:20):\nMay I add something?\n"
+    )
+    assert _speakers_of(rev) == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 3"]
+    otter = "Jane Doe  0:03\nHello everyone.\n\nJohn Smith  0:15\nThanks for having me.\n\nJane Doe  0:20\nSure.\n"
+    assert [(speaker, words) for speaker, _, _, words in _turns_of(otter)] == [
+        ("Jane Doe", "Hello everyone."),
+        ("John Smith", "Thanks for having me."),
+        ("Jane Doe", "Sure."),
+    ]
+    # A number or a closing time alone makes no speaker: steps and a programme's sessions are prose.
+    report = (
+        "Sergey Lavrov: Here is the plan.\n\nStep 1: open the file.\n\nStep 2: read it.\n"
+        "Plenary Session 9:30\nDelegates meet in the main hall.\n"
+    )
+    assert _speakers_of(report) == ["Sergey Lavrov"]
+    assert _turns_of(report)[0][3].endswith("Step 2: read it. Plenary Session 9:30 Delegates meet in the main hall.")
+
+
+def test_a_citation_carries_the_transcripts_last_timestamp_but_not_a_pages_publication_time(embedder):
+    text = (
+        "16:37\n\nPodcast on the Arctic\n\n"
+        "[00:00:05.250] Anna Petrova: Welcome. Where do the icebreakers sail this winter?\n\n"
+        "[00:00:12] Ivan Sidorov: Along the whole Northern Sea Route, from the port of Murmansk in the west "
+        "to the Bering Strait in the east, with a stop at Sabetta.\n\n"
+        "[00:04:40]\n\nThey escort the convoys of tankers and container ships every week of the season.\n"
+    )
+    labels = [p.label for p in _chunked(text, embedder)]
+    assert labels == [
+        "Notes — Turn 1 ¶1, 00:00:05.250",
+        "Notes — Turn 2 ¶1, 00:00:12",
+        "Notes — Turn 2 ¶2, 00:04:40",
+    ]
+    published = "16:37\n\nQuestion: Is the railway line finished?\nAnswer: It will be completed by next year.\n"
+    assert [p.label for p in _chunked(published, embedder)] == ["Notes — Q1 question", "Notes — Q1 ¶1"]
+
+
 def test_a_journalist_named_in_the_metadata_asks_the_question():
     text = "Steve Rosenberg: Will Russia recognise the vote?\n\nSergey Lavrov: We will study it first.\n"
     roles = [(speaker, role) for speaker, role, _, _ in _turns_of(text, questioners=("Steve Rosenberg",))]
