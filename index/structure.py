@@ -19,10 +19,36 @@ CapitalsOnce = Literal["never", "always", "before_a_sentence"]
 
 BUILTIN_BOILERPLATE = (r"(?im)^[ \t\xa0]*back to top[ \t\xa0]*$",)
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
-# Words that open a remark, a caption or a field ("Note:", "WARNING:", "PARTICIPANTS:"), never a speaker.
-REMARK_WORDS = frozenset(
+# Words that close a field's name and never a person's: "Key Findings:", "Next Steps:",
+# "Note to Editors:". ("Date" or "Place" may: "Kimiko Date:", "Francis Place:".)
+FIELD_WORDS = frozenset(
     [
         "note",
+        "notes",
+        "summary",
+        "overview",
+        "topics",
+        "findings",
+        "results",
+        "conclusions",
+        "recommendations",
+        "highlights",
+        "takeaways",
+        "steps",
+        "objectives",
+        "points",
+        "details",
+        "items",
+        "information",
+        "contact",
+        "contacts",
+        "editors",
+        "questions",
+    ]
+)
+# Words that open a remark, a caption or a field ("Note:", "WARNING:", "PARTICIPANTS:"), never a speaker.
+REMARK_WORDS = FIELD_WORDS | frozenset(
+    [
         "nb",
         "ps",
         "warning",
@@ -35,7 +61,6 @@ REMARK_WORDS = frozenset(
         "disclaimer",
         "source",
         "sources",
-        "summary",
         "background",
         "context",
         "example",
@@ -49,28 +74,63 @@ REMARK_WORDS = frozenset(
         "attendees",
         "present",
         "agenda",
-        "topics",
         "keywords",
     ]
 )
+# A label opening with one of these introduces a subject, not a speaker: "On Ukraine:", "Regarding Sanctions:".
+SUBJECT_WORDS = frozenset(["on", "about", "regarding", "re", "concerning", "from", "with"])
 
 # A speaker label opens a line: one to four words, each capitalised (checked in
 # _speaker_label, since any alphabet's capitals count) or a number ("Speaker 2"), and a
 # colon; the words follow on the same line or, when the label stands alone, on the next.
-# A timestamp may come first ("[00:12:31] Name:") and an aside after the name
-# ("Name (via interpreter):", "Name (00:12):"); neither is part of the speaker's name.
+# A timestamp may come first ("[00:12:31] Name:"), up to two asides after the name
+# ("Name (via interpreter):", "Name (00:12):", "Mrs Kemi Badenoch (North West Essex) (Con):"),
+# and Markdown bold around it ("**Question:**"); none is part of the speaker's name.
 # Without a colon, a timestamp may close a label alone on its line ("Jane Doe  0:03",
 # as transcription services write it).
 _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"  # "0:03", "00:12:31", "00:12:31.250"
+_STAMP_BEFORE = rf"(?:[\[(]?(?P<time>{_TIME})[\])]?[ \t\xa0]+)?"
 _LABEL = re.compile(
-    rf"(?:[\[(]?(?P<time>{_TIME})[\])]?[ \t\xa0]+)?"
+    _STAMP_BEFORE + r"(?P<bold>\*\*|__)?"
     r"(?P<label>[^\W\d_][\w’'.\-]*(?: (?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,3})"
-    r"(?:[ \t\xa0]*\((?P<aside>[^()\r\n]{1,60})\))?"
-    rf"(?::(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)|[ \t\xa0]+(?P<time_after>{_TIME})[ \t\xa0]*$)"
+    r"(?P<aside>(?:[ \t\xa0]*\([^()\r\n]{1,60}\)){1,2})?(?(bold)(?:\*\*|__)?)"
+    r"(?::(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)|：[ \t\xa0]*"
+    rf"|[ \t\xa0]+(?P<time_after>{_TIME})[ \t\xa0]*$)"
+)
+# The questioner's "Q" of official transcripts, with no colon: "Q Thank you. Will the bill pass?"
+_BARE_Q = re.compile(_STAMP_BEFORE + r"(?P<label>Q)\.?[ \t\xa0]+(?=\S)(?![a-z])")
+# Lower-case words that may stand inside a name or a title: "Ursula von der Leyen", "Leader of the House".
+_NAME_PARTICLES = frozenset(
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "du",
+        "da",
+        "di",
+        "del",
+        "della",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "of",
+        "for",
+        "the",
+    ]
 )
 # A timestamp that starts a paragraph, or is all of it: "[00:12:31] Thank you." or "00:12:31".
 _STAMP = re.compile(rf"[\[(](?P<time>{_TIME})[\])](?:\s|$)|(?P<alone>{_TIME})$")
-_TERMINAL = re.compile(r"[.!?…:;,][\"”’)\]]*$")
+# A line ending like a sentence, in any script: "。" "؟" "।" end sentences too.
+# A line wholly in brackets after the text has begun is a stage direction in someone's
+# turn, "(Applause)" or "[crosstalk]", not a heading.
+_STAGE_DIRECTION = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_TERMINAL = re.compile(r"[.!?…:;,。！？：；，؟।॥][\"”’)\]」』]*$")
 _CONTENTS_HEADER = re.compile(r"(?i)^(table of )?contents:?$")
 _CONTENTS_ENTRY = re.compile(r"^\d{1,3}[.)]\s+\S")
 _MAX_HEADING_WORDS = 20
@@ -174,8 +234,11 @@ def _speaker_label(
 ) -> re.Match | None:
     """The speaker label opening the paragraph, if any.
 
-    A label of two to four capitalised words reads as a name ("Sergey Lavrov:"), unless
-    one is a possessive: "Editor's Note:" or "Author's Comment:" opens a remark. A
+    A label the metadata names is one, however it is written. Otherwise no word of it
+    may start in lower case, but for particles inside a name ("Ursula von der Leyen").
+    A label of two to four such words reads as a name ("Sergey Lavrov:"), unless one is
+    a possessive ("Editor's Note:"), the last closes a field's name ("Key Findings:") or
+    the first introduces a subject ("On Ukraine:"). A
     numbered label ("Speaker 2:") or one closed by a timestamp instead of a colon
     ("Jane Doe  0:03") counts when it, or a label of its form (see ``_forms``), is
     ``repeated``: "Step 1:", "Step 2:" and "Opening Session 9:00" are no speakers. One
@@ -184,17 +247,23 @@ def _speaker_label(
     remark word, used as a label more than once (``repeated``) or in capitals
     ("LAVROV:") where ``capitals_once`` allows it (see ``_capitals_once``).
     """
-    match = _LABEL.match(paragraph)
-    if not match or not all(word[0].isupper() or word.isdigit() for word in match["label"].split()):
+    match = _label_match(paragraph)
+    if not match:
         return None
     label = match["label"]
-    if label in settings.speakers or label in settings.questioners or label.lower() in GENERIC_LABELS:
+    if label in settings.speakers or label in settings.questioners:
         return match
-    if match["time_after"] or _numbered(label):
+    if not _written_as_a_name(label):
+        return None
+    if label.lower() in GENERIC_LABELS:
+        return match
+    if match.groupdict().get("time_after") or _numbered(label):
         return match if _forms(match) & repeated else None
     if " " in label:
-        possessive = any(word.endswith(("'s", "’s")) for word in label.split())
-        return match if len(label.split()) <= 4 and not possessive else None
+        words = label.lower().split()
+        possessive = any(word.endswith(("'s", "’s")) for word in words)
+        field = words[-1] in FIELD_WORDS or words[0] in SUBJECT_WORDS
+        return None if possessive or field else match
     if label.lower() in REMARK_WORDS:
         return None
     if label in repeated:
@@ -206,6 +275,19 @@ def _speaker_label(
     return match
 
 
+def _label_match(paragraph: str) -> re.Match | None:
+    """The label opening the paragraph as written, whether or not it names a speaker."""
+    return _LABEL.match(paragraph) or _BARE_Q.match(paragraph)
+
+
+def _written_as_a_name(label: str) -> bool:
+    """Whether no word of the label starts in lower case, but for particles inside it
+    ("Ursula von der Leyen", "Leader of the House"); a script without capitals passes."""
+    words = label.split()
+    inside = range(1, len(words) - 1)
+    return not any(word[0].islower() and not (i in inside and word in _NAME_PARTICLES) for i, word in enumerate(words))
+
+
 def _numbered(label: str) -> str:
     """The label with its numbers as "#" ("Speaker 2" -> "Speaker #"); "" for a label without one."""
     numbered = re.sub(r"(?<= )\d+\b", "#", label)
@@ -215,13 +297,14 @@ def _numbered(label: str) -> str:
 def _forms(label: re.Match) -> set[str]:
     """What a label is recognised by: its words, their numbered form ("Speaker #"), and
     "0:00" when a timestamp closes it instead of a colon."""
-    return {label["label"], _numbered(label["label"]), "0:00" if label["time_after"] else ""} - {""}
+    timed = "0:00" if label.groupdict().get("time_after") else ""
+    return {label["label"], _numbered(label["label"]), timed} - {""}
 
 
 def _repeated_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
     """The forms (see ``_forms``) of the labels that open more than one line: once "Speaker 1"
     or "Jane Doe  0:03" repeats, "Speaker 3" and "John Smith  0:15" are labels even if used once."""
-    matches = [m for m in (_LABEL.match(text[start:end]) for start, end in spans) if m]
+    matches = [m for m in (_label_match(text[start:end]) for start, end in spans) if m]
     counts = Counter(m["label"] for m in matches)
     return frozenset(form for m in matches if counts[m["label"]] > 1 for form in _forms(m))
 
@@ -316,7 +399,7 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         in_contents = False
         label = label_at(i, paragraphs)
         if label:
-            time = label["time"] or label["time_after"] or _opening_time(label["aside"] or "")
+            time = label["time"] or _label_time(label)
             paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end(), time))
         elif _markdown_heading(text, spans, i):
             paragraphs.append(Paragraph(start, end, "heading"))
@@ -330,10 +413,11 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     return paragraphs
 
 
-def _opening_time(aside: str) -> str:
-    """The timestamp an aside opens with ("00:12:31" of "(00:12:31 - 00:13:02)"), or ""."""
-    stamp = re.match(rf"\s*({_TIME})\b", aside)
-    return stamp[1] if stamp else ""
+def _label_time(label: re.Match) -> str:
+    """The timestamp a label gives after the name: closing it, or opening an aside ("(00:12:31 - 00:13:02)")."""
+    given = label.groupdict()
+    stamp = re.search(rf"\(\s*({_TIME})\b", given.get("aside") or "")
+    return given.get("time_after") or (stamp[1] if stamp else "")
 
 
 def timestamps(text: str, settings: DocumentSettings) -> tuple[tuple[int, str], ...]:
@@ -362,12 +446,14 @@ def _is_heading(
     """Whether an unpunctuated line is a heading rather than a line of someone's words.
 
     Before any text, it is (a title, a date line). Later, a short one is when it stands
-    apart between blank lines or introduces a speaker's turn; a line wedged between
-    lines of running text is part of them (a line wrapped in a PDF, a question in parts).
+    apart between blank lines or introduces a speaker's turn, unless it is a stage
+    direction; a line wedged between lines of running text is part of them (a line
+    wrapped in a PDF, a question in parts).
     """
     if not any(p.kind == "text" for p in before):
         return True
-    if len(text[spans[i][0] : spans[i][1]].split()) > _MAX_HEADING_WORDS:
+    line = text[spans[i][0] : spans[i][1]]
+    if len(line.split()) > _MAX_HEADING_WORDS or _STAGE_DIRECTION.fullmatch(line):
         return False
     return introduces_turn or _stands_apart(text, spans, i)
 

@@ -351,6 +351,86 @@ def test_a_citation_carries_the_transcripts_last_timestamp_but_not_a_pages_publi
     assert [p.label for p in _chunked(published, embedder)] == ["Notes — Q1 question", "Notes — Q1 ¶1"]
 
 
+def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
+    briefing = (
+        "MS. JEAN-PIERRE: Good afternoon, everyone.\n\nQ Thank you, Karine. Will the President veto the farm bill?\n\n"
+        "MS. JEAN-PIERRE: I'm not going to get ahead of the President.\n\nQ. And on Ukraine?\n\n"
+        "MS. JEAN-PIERRE: Nothing new.\n\nQ and A sessions resume on Monday.\n"
+    )
+    assert [(speaker, role, words[:9]) for speaker, role, _, words in _turns_of(briefing)] == [
+        ("MS. JEAN-PIERRE", "answer", "Good afte"),
+        ("Questioner", "question", "Thank you"),
+        ("MS. JEAN-PIERRE", "answer", "I'm not g"),
+        ("Questioner", "question", "And on Uk"),
+        ("MS. JEAN-PIERRE", "answer", "Nothing n"),
+    ]
+    assert _turns_of(briefing)[-1][3].endswith("Nothing new. Q and A sessions resume on Monday.")
+    hansard = (
+        "Mr Speaker: Order. I call Kemi Badenoch.\n\n"
+        "Mrs Kemi Badenoch (North West Essex) (Con): Will the Prime Minister rule out raising taxes?\n\n"
+        "The Prime Minister (Keir Starmer): No.\n\nLeader of the House: Order.\n\n"
+        "Ursula von der Leyen: We decided to act on energy prices.\n"
+    )
+    assert _speakers_of(hansard) == [
+        "Mr Speaker",
+        "Mrs Kemi Badenoch",
+        "The Prime Minister",
+        "Leader of the House",
+        "Ursula von der Leyen",
+    ]
+    markdown = "**Question:** What are your priorities?\n\n**Minister Jones**: The economy, then housing.\n"
+    assert [(speaker, words) for speaker, _, _, words in _turns_of(markdown)] == [
+        ("Questioner", "What are your priorities?"),
+        ("Minister Jones", "The economy, then housing."),
+    ]
+
+
+def test_labels_and_sentences_in_scripts_without_capitals_or_latin_stops():
+    text = (
+        "Question: What is China's response to the new tariffs?\n\n毛宁：中方坚决反对。我们将采取必要措施。\n\n"
+        "Question: And Iran?\n\nمحمد عباس: موقفنا واضح\n\nQuestion: And India?\n\n毛宁：我们欢迎对话\n"
+    )
+    assert [(speaker, words) for speaker, _, _, words in _turns_of(text)][1::2] == [
+        ("毛宁", "中方坚决反对。我们将采取必要措施。"),
+        ("محمد عباس", "موقفنا واضح"),
+        ("毛宁", "我们欢迎对话"),
+    ]
+    quoted = "Answer: The sign at the border read:\n\nभारत में आपका स्वागत है।\n\nAnd then we crossed.\n"
+    assert _turns_of(quoted) == [
+        ("", "answer", "", "The sign at the border read: भारत में आपका स्वागत है। And then we crossed.")
+    ]
+    named = "Question: Will you run?\n\nursula: No.\n"
+    assert _speakers_of(named) == ["Questioner"]
+    assert [s for s, _, _, _ in _turns_of(named, speakers={"ursula": "Ursula von der Leyen"})][
+        1
+    ] == "Ursula von der Leyen"
+
+
+def test_stage_directions_stay_in_the_turn_and_field_names_are_no_speakers():
+    speech = (
+        "Rally in Ohio\n\nTHE PRESIDENT: Thank you all for coming.\n\n(Applause)\n\n"
+        "We passed the biggest climate bill in history.\n\n[crosstalk]\n\nAnd we are not done yet.\n"
+    )
+    assert _turns_of(speech) == [
+        (
+            "THE PRESIDENT",
+            "answer",
+            "Rally in Ohio",
+            "Thank you all for coming. (Applause) We passed the biggest climate bill in history. [crosstalk] "
+            "And we are not done yet.",
+        )
+    ]
+    report = (
+        "Sergey Lavrov: We welcome the agreement.\n\nKey Findings: The deal cuts tariffs on grain.\n\n"
+        "Note to Editors: Photos are available.\n\nOn Ukraine: talks continue.\n\nKimiko Date: I agree.\n"
+    )
+    assert [(speaker, words[:12]) for speaker, _, _, words in _turns_of(report)] == [
+        ("Sergey Lavrov", "We welcome t"),
+        ("Kimiko Date", "I agree."),
+    ]
+    assert "Key Findings: The deal" in _turns_of(report)[0][3]
+
+
 def test_a_journalist_named_in_the_metadata_asks_the_question():
     text = "Steve Rosenberg: Will Russia recognise the vote?\n\nSergey Lavrov: We will study it first.\n"
     roles = [(speaker, role) for speaker, role, _, _ in _turns_of(text, questioners=("Steve Rosenberg",))]
