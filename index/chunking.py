@@ -81,12 +81,25 @@ def _units(text: str, turn: Turn, count: TokenCounter, max_tokens: int) -> list[
     return merged
 
 
-def _locator(turn: Turn, exchange: int) -> str:
-    if turn.role == "question":
-        return f"Q{exchange} question"
-    if exchange:
-        return f"Q{exchange}"
-    return "Opening remarks" if turn.number == 0 else f"Turn {turn.number}"
+def _locator(turn: Turn, exchange: int, used: set[str]) -> str:
+    """Where the turn stands, unique in its document: "Q7", "Q7 question", "Turn 4", "Opening remarks".
+
+    A second answer to one question is cited by its turn number. Unlabelled text after
+    the opening (a report's sections) is cited by its section, "(2)" marking a repeat.
+    """
+    if turn.number == 0:
+        wanted = (turn.section or "Text") if used else "Opening remarks"
+    elif turn.role == "question":
+        wanted = f"Q{exchange} question"
+    else:
+        wanted = f"Q{exchange}" if exchange else f"Turn {turn.number}"
+        wanted = f"Turn {turn.number}" if wanted in used else wanted
+    locator, repeat = wanted, 1
+    while locator in used:
+        repeat += 1
+        locator = f"{wanted} ({repeat})"
+    used.add(locator)
+    return locator
 
 
 def _part_letters(part: int) -> str:
@@ -127,10 +140,7 @@ def chunk_document(
     exchange = 0
     for turn in turns(text, settings):
         exchange += turn.role == "question"
-        locator = _locator(turn, exchange)
-        if locator in used_locators:  # a second answer turn to the same question
-            locator = f"Turn {turn.number}"
-        used_locators.add(locator)
+        locator = _locator(turn, exchange, used_locators)
         units = _units(text, turn, count_tokens, max_tokens)
         for unit in units:
             words = text[unit.start : unit.end]

@@ -123,6 +123,17 @@ def test_a_byte_order_mark_does_not_hide_the_first_speaker_label(embedder):
     assert "Q1" in answer.label and "Q1 question" in question.label
 
 
+def test_unlabelled_sections_of_a_report_are_cited_by_their_headings(embedder):
+    text = (
+        "## Background\n\nThe agency was founded in 1990 to oversee the rivers of the region and their banks.\n\n"
+        "## Scope\n\nThis review covers the years 2019 to 2023 and all forty monitoring sites of the agency.\n\n"
+        "## Results\n\nNitrate fell by twelve percent, while lead rose at three of the forty monitoring sites.\n\n"
+        "## Results\n\nPhosphate stayed where it was at every site, as it has done since the year 2015.\n"
+    )
+    labels = [p.label for p in _chunked(text, embedder)]
+    assert labels == ["Notes — Opening remarks ¶1", "Notes — Scope ¶1", "Notes — Results ¶1", "Notes — Results (2) ¶1"]
+
+
 def test_every_part_of_a_very_long_paragraph_has_its_own_citation(embedder):
     sentences = (f"Elephant number {i} walked across the savanna looking for water and food." for i in range(400))
     passages = _chunked("Answer: " + " ".join(sentences) + "\n", embedder)
