@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.errors import DiskError, DocumentError, LibraryError
 from index.files import write_atomically
-from index.formats import CONVERTED_SUFFIXES, SUPPORTED_SUFFIXES, Extracted, extract
+from index.formats import CONVERTED_SUFFIXES, EXTRACTION_VERSION, SUPPORTED_SUFFIXES, Extracted, extract
 from index.records import Document
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -83,9 +83,9 @@ def display_path(path: Path) -> str:
 def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
     """The text of a converted format, extracted once and stored under ``.text/`` beside it.
 
-    The stored copy is reused while the original's bytes are unchanged and the
-    copy is the one written (its checksum matches); a copy that was damaged or
-    edited is extracted again rather than cited.
+    The stored copy is reused while the original's bytes and the way of extracting
+    them are unchanged and the copy is the one written (its checksum matches); a copy
+    that was damaged or edited is extracted again rather than cited.
     """
     folder = path.parent / TEXT_DIR
     text_path, info_path = folder / f"{path.name}.txt", folder / f"{path.name}.json"
@@ -97,6 +97,7 @@ def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
     write_atomically(text_path, extracted.text.encode("utf-8"))
     info = {
         "sha256": digest,
+        "extraction_version": EXTRACTION_VERSION,
         "text_sha256": hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
         "page_starts": list(extracted.page_starts),
     }
@@ -110,6 +111,8 @@ def _stored_text(text_path: Path, info_path: Path, digest: str) -> Extracted | N
         info = json.loads(info_path.read_text(encoding="utf-8"))
         raw = text_path.read_bytes()
         if info["sha256"] != digest or info["text_sha256"] != hashlib.sha256(raw).hexdigest():
+            return None
+        if info.get("extraction_version") != EXTRACTION_VERSION:
             return None
         return Extracted(raw.decode("utf-8"), tuple(int(start) for start in info["page_starts"]))
     except (OSError, ValueError, KeyError, TypeError):

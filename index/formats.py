@@ -21,6 +21,10 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
+# Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
+EXTRACTION_VERSION = 2
+
+
 @dataclass(frozen=True)
 class Extracted:
     """A document's text and, for a PDF, where each page starts in it."""
@@ -56,7 +60,8 @@ class _HtmlText(HTMLParser):
 
     NEVER_TEXT = {"script", "style", "noscript", "template", "svg", "head"}
     CHROME = {"nav", "header", "footer", "aside"}
-    BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "blockquote"}
+    BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "blockquote", "main", "hr", "pre", "address"}
+    BLOCKS |= {"ul", "ol", "dl", "dt", "dd", "table", "caption", "figure", "figcaption", "details", "summary"}
     HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
     CELLS = {"td", "th"}
 

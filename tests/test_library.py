@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -79,6 +81,25 @@ def test_a_damaged_or_edited_text_copy_is_extracted_again_not_cited(library_dirs
     text = Library.open(index, corpus).documents["harbour"].text
     assert "The harbour works end in October" in text and "March" not in text
     assert (corpus / ".text" / "harbour.html.txt").read_text(encoding="utf-8") == text
+
+
+def test_a_copy_extracted_by_an_older_verbatim_is_extracted_again(library_dirs):
+    corpus, index = library_dirs
+    add_documents(corpus, [("harbour.html", HOSTILE_HTML.encode())])
+    build_index(corpus, index)
+    info_path = corpus / ".text" / "harbour.html.json"
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    (corpus / ".text" / "harbour.html.txt").write_text("The harbour works end in March.\n", encoding="utf-8")
+    info.update(text_sha256=hashlib.sha256(b"The harbour works end in March.\n").hexdigest(), extraction_version=1)
+    info_path.write_text(json.dumps(info), encoding="utf-8")
+    build_index(corpus, index)
+    text = Library.open(index, corpus).documents["harbour"].text
+    assert "The harbour works end in October" in text and "March" not in text
+
+
+def test_definition_lists_keep_a_label_and_its_words_on_their_own_lines():
+    page = b"<dl><dt>Question:</dt><dd>Will you run?</dd><dt>Minister Jones:</dt><dd>No.</dd></dl><ul><li>A</li></ul>"
+    assert html_text(Path("port.html"), page).text == "Question:\nWill you run?\nMinister Jones:\nNo.\nA\n"
 
 
 def test_a_page_that_leaves_out_its_closing_head_tag_keeps_its_body():
