@@ -157,9 +157,7 @@ def evaluate_gold(library: Library, questions: Sequence[GoldQuestion], modes: Se
             result.latencies_ms.append((time.perf_counter() - began) * 1000)
             result.run[question.id] = [(h.passage.passage_id, h.score) for h in answer.hits]
             passages = _grades([(h.passage.doc_id, h.passage.start, h.passage.end) for h in answer.hits], golds)
-            # A question judged unanswerable shows no answer sentences, so none can count.
-            shown = answer.sentences if answer.answerable else ()
-            sentences = _grades([(s.passage.doc_id, s.start, s.end) for s in shown], golds)
+            sentences = _grades([(s.passage.doc_id, s.start, s.end) for s in answer.sentences], golds)
             sums["R@1"] += metrics.hit(passages, 1)
             sums["R@5"] += metrics.hit(passages, 5)
             sums["MRR@10"] += metrics.reciprocal_rank(passages, 10)

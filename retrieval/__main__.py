@@ -40,7 +40,7 @@ def format_answer(answer: Answer) -> str:
     if not answer.answerable:
         never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
         lines.append(f"The library does not seem to address this question.{never} Closest passages, for reference:")
-    for number, sentence in enumerate(answer.sentences if answer.answerable else (), start=1):
+    for number, sentence in enumerate(answer.sentences, start=1):
         lines.append(f"  [{number}] {sentence.text}")
         lines.append(f"      — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label}")
     lines.append("Passages:")

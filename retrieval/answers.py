@@ -121,14 +121,16 @@ def ask(
     if vector is None:
         vector = library.embedder.encode_query(question)
     hits = rank(library, question, vector, k=k, doc_ids=doc_ids, role=role, mode=mode)
+    best = max((h.dense for h in hits), default=0.0)
+    missing = unknown_names(library, question)
+    overruled = best >= UNKNOWN_NAME_OVERRULE and not any(_YEAR.fullmatch(name) for name in missing)
+    if best < ANSWERABLE_SIMILARITY or (missing and not overruled):
+        # The passages are listed for reference only: nothing in them is offered as an answer.
+        return Answer(question, False, (), tuple(hits), missing)
     found = answer_sentences(
         library, hits, vector, sentences, "question" if role == "question" else "answer", expected_fact(question)
     )
     highlighted = [
         replace(h, highlights=tuple((s.start, s.end) for s in found if s.passage == h.passage)) for h in hits
     ]
-    best = max((h.dense for h in hits), default=0.0)
-    missing = unknown_names(library, question)
-    overruled = best >= UNKNOWN_NAME_OVERRULE and not any(_YEAR.fullmatch(name) for name in missing)
-    answerable = best >= ANSWERABLE_SIMILARITY and (not missing or overruled)
-    return Answer(question, answerable, tuple(found), tuple(highlighted), missing if not answerable else ())
+    return Answer(question, True, tuple(found), tuple(highlighted), ())

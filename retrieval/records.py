@@ -73,7 +73,11 @@ class AnswerSentence:
 
 @dataclass(frozen=True)
 class Answer:
-    """What Verbatim answers to one question: sentences, ranked passages, and whether it knows."""
+    """What Verbatim answers to one question: sentences, ranked passages, and whether it knows.
+
+    A question the library does not address has no answer sentences and no highlights:
+    its passages are the closest matches, for reference only.
+    """
 
     question: str
     answerable: bool
@@ -82,11 +86,11 @@ class Answer:
     unknown_names: tuple[str, ...] = ()  # names or years of the question the library never mentions
 
     def to_dict(self) -> dict:
-        """The JSON object of ``python -m retrieval ask --json``; no answer sentences when it is not answerable."""
+        """The JSON object of ``python -m retrieval ask --json``."""
         return {
             "question": self.question,
             "answerable": self.answerable,
             "unknown_names": list(self.unknown_names),
-            "answer": [s.to_dict() for s in self.sentences] if self.answerable else [],
+            "answer": [s.to_dict() for s in self.sentences],
             "passages": [h.to_dict() for h in self.hits],
         }

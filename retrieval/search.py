@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Literal, get_args
 
@@ -24,10 +25,10 @@ CANDIDATES = 100
 
 
 def check_question(question: str) -> str:
-    """The question without surrounding white space; QueryError when empty or too long."""
+    """The question without surrounding white space; QueryError when it has no words or is too long."""
     question = question.strip()
-    if not question:
-        raise QueryError("the question is empty; type what you want to find")
+    if not re.search(r"[^\W_]", question):  # nothing, or only invisible characters and punctuation
+        raise QueryError("the question is empty (it has no words); type what you want to find")
     if len(question) > MAX_QUESTION_CHARS:
         raise QueryError(
             f"the question has {len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}. "

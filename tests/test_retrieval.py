@@ -106,11 +106,14 @@ def test_question_the_library_does_not_address_is_flagged(library, question):
     answer = ask(library, question)
     assert not answer.answerable
     assert answer.hits  # the closest passages are still listed, for reference
+    # ...but nothing in them is marked or numbered as if it answered
+    assert answer.sentences == () and all(hit.highlights == () for hit in answer.hits)
+    assert all(passage["highlights"] == [] for passage in answer.to_dict()["passages"])
 
 
 @pytest.mark.parametrize(
     ("question", "message"),
-    [("", "empty"), ("   \n ", "empty"), ("x" * 10_000, "10,000 characters")],
+    [("", "empty"), ("   \n ", "empty"), ("\u200b\u200b ?!", "no words"), ("x" * 10_000, "10,000 characters")],
 )
 def test_bad_questions_get_a_clear_message(library, question, message):
     with pytest.raises(QueryError, match=message):
