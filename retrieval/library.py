@@ -14,13 +14,16 @@ from index.build import corpus_fingerprint
 from index.corpus import scan_corpus
 from index.embedding import Embedder
 from index.records import Document, Passage
+from retrieval.citations import attribution
 from retrieval.errors import QueryError, StaleIndexError
 from retrieval.spelling import names_by_skeleton
 
 
 def _typed_label(label: str) -> str:
-    """A citation label as a person may type it: one space between words, any dash, any case."""
-    label = re.sub(r"\s+[-–—]+\s+", " — ", " ".join(label.split()))
+    """A citation label as a person may type it: one space between words, any dash, any case,
+    "¶ 2" for "¶2", and the full stop that ends it in a sentence or a plain citation."""
+    label = re.sub(r"\s+[-–—]+\s+", " — ", " ".join(label.split())).rstrip(".")
+    label = label.replace("¶ ", "¶")
     return re.sub(r"(¶\d+)\s*[-–—]\s*(\d)", r"\1–\2", label).casefold()  # "¶1-2" for "¶1–2"
 
 
@@ -127,13 +130,18 @@ class Library:
     def label_index(self) -> dict[str, int]:
         """Index row of each citation label in its typed-by-hand form (see ``_typed_label``).
 
-        A passage's own label always finds it; the other names of ``_other_names``
-        find the first passage, in reading order, that they fit.
+        A passage's own label always finds it. So does the attribution of its
+        quotation ("Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"), with or
+        without the speaker; these and the other names of ``_other_names`` find the
+        first passage, in reading order, that they fit.
         """
         index = {_typed_label(p.label): row for row, p in enumerate(self.passages)}
         for row, passage in enumerate(self.passages):
-            for name in _other_names(_typed_label(passage.label)):
-                index.setdefault(name, row)
+            document_part, _, locator = passage.label.rpartition(" — ")
+            quoted = attribution(passage, self.documents[passage.doc_id])
+            for form in (passage.label, f"{document_part}, {locator}", quoted):
+                for name in [_typed_label(form), *_other_names(_typed_label(form))]:
+                    index.setdefault(name, row)
         return index
 
     def passage(self, passage_id_or_label: str) -> Passage:

@@ -1,12 +1,13 @@
 """Quote verification: was this said, where, by whom, and how does the quote differ from the source?
 
 Verdicts, strongest first:
-- exact: the quote's words stand in the library as they are (quotation marks,
-  apostrophes, dashes, white space and case aside), at every place listed;
-- close: nearly these words: some omitted (an ellipsis included), added, changed
-  or reordered; a word-level diff shows how;
+- exact: the quote's words stand in the library as they are, in order (punctuation,
+  white space and case aside), at every place listed;
+- close: nearly these words: some omitted (an ellipsis included, or an editor's
+  words in square brackets standing for the source's), added, changed or
+  reordered; a word-level diff shows how, and one changed word may reverse the meaning;
 - paraphrase: no close wording, but a passage says the same; never a quotation;
-- not_found: nothing in the library supports it.
+- not_found: no close wording, and no sentence similar enough in meaning to call it a paraphrase.
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ ALIGNMENTS_TRIED = 3
 MIXED_TEXT = "These words run from one speaker's turn into another's: no one person said them all."
 VERDICT_TEXT = {
     "exact": "Exact: these words are in the library.",
-    "close": "Close: the source says nearly this; see how the wording differs.",
+    "close": "Close: the source's wording differs; check every marked change, since one word can reverse the meaning.",
     "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
-    "not_found": "Not found: nothing in the library supports this quote.",
+    "not_found": "Not found: no passage has this wording, and none is close enough in meaning to be a paraphrase.",
 }
-_ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.|\[\s*(?:…|\.\.\.)\s*\]")
+_ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")
+# Words an editor put in square brackets ("[Moldova's]", "[sic]", "[…]") are not the speaker's.
+_EDITORIAL = re.compile(r"\[[^\[\]\n]{1,100}\]")
 
 
 @dataclass(frozen=True)
@@ -278,6 +281,11 @@ def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
     return matches
 
 
+def _pieces(quote: str) -> list[str]:
+    """The stretches of the quote between its marks of omission ("…", "...") that hold words."""
+    return [p for p in _ELLIPSIS.split(quote) if words(p)]
+
+
 def verify_quote(library: Library, quote: str) -> QuoteCheck:
     """The verdict on ``quote`` with every supporting place in the library.
 
@@ -304,16 +312,21 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
 
 
 def _verify(library: Library, quote: str) -> QuoteCheck:
-    pieces = [p.strip() for p in _ELLIPSIS.split(quote) if len(words(p)) > 0]
     quote_words = words(quote)
     forms = [w for *_, w in quote_words]
     anchors = _anchors(library, forms)
-    if len(pieces) == 1:
+    if len(_pieces(quote)) == 1:  # brackets included: a transcript may itself write "[inaudible]"
         exact = _exact(library, forms, anchors)
         if exact:
             matches = tuple(_match_at(library, int(library.stored.quotes.token_docs[a]), a, b, 1.0) for a, b in exact)
             return QuoteCheck(quote, "exact", matches)
-    close = _close(library, quote, quote_words, anchors, elided=len(pieces) > 1) if anchors else []
+    # Otherwise an editor's words in brackets stand where the source has its own, as an
+    # omission does; "…" of the same length keeps every word's offset into the quote.
+    edited = _EDITORIAL.sub(lambda m: "…".ljust(len(m[0])), quote)
+    if edited != quote:
+        quote_words = words(edited)
+        anchors = _anchors(library, [w for *_, w in quote_words])
+    close = _close(library, quote, quote_words, anchors, elided=len(_pieces(edited)) > 1) if anchors else []
     if close:
         return QuoteCheck(quote, "close", tuple(close))
     paraphrases = _paraphrases(library, quote)

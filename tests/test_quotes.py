@@ -75,6 +75,24 @@ def test_an_ellipsis_is_read_as_an_omitted_middle(library):
     assert [d.source for d in check.matches[0].diff if d.op == "omitted"] == ["the worst one"]
 
 
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Our primary concern is the well-being of the people in [Moldova's breakaway region of] Transnistria",
+        "Our primary concern is the well-being of the people in Transnistria, including [the] Russian citizens",
+        "The question is highly relevant. Our primary concern is the well-being of the people [...] in Transnistria",
+        "including more than 200,000 Russian citizens living there [sic].",
+    ],
+    ids=["insertion", "replacing the source's words", "bracketed ellipsis", "sic"],
+)
+def test_an_editors_words_in_square_brackets_stand_for_the_sources_own(library, quote):
+    check = verify_quote(library, quote)
+    assert check.verdict == "close"
+    match = check.matches[0]
+    assert (match.speaker, match.citation) == ("Sergey Lavrov", "Duma Government Hour, 19 Feb 2025 — Q3 ¶1")
+    assert not [d for d in match.diff if d.op in ("added", "changed")]  # the editor's words are not held against it
+
+
 def test_questioners_words_are_attributed_to_the_questioner(library):
     check = verify_quote(library, "What is happening with the persecution of Orthodox believers in Ukraine?")
     assert check.verdict == "exact"
@@ -88,6 +106,10 @@ def test_a_citation_label_is_found_however_it_was_pasted(library):
     label = next(p.label for p in library.passages if p.label.endswith("— Q7 ¶3"))
     for typed in (label, f"  {label} ", label.replace(" — ", " - "), label.replace(" — ", " – "), label.upper()):
         assert library.passage(typed).label == label
+    passage = library.passage(label)
+    quoted = attribution(passage, library.documents[passage.doc_id])  # as the quotation copy writes it
+    for pasted in (f"{label}.", label.replace("¶3", "¶ 3"), quoted, quoted.removeprefix("Sergey Lavrov, ")):
+        assert library.passage(pasted) == passage
     with pytest.raises(QueryError, match="no passage has the id or citation"):
         library.passage(label.replace("Q7", "Q70"))
 
