@@ -388,6 +388,8 @@ def show_check(library: Library, check: QuoteCheck) -> None:
             )
             if match.role == "mixed":
                 st.warning(MIXED_TEXT)
+            for change in match.meaning_changes:
+                st.error(change)
             if check.verdict == "close":
                 st.markdown(f'<p class="quote-diff">{show_diff(match)}</p>', unsafe_allow_html=True)
             if passage:
@@ -416,7 +418,15 @@ def cite_page() -> None:
             show_error(str(err))
             return
         start, end = cited_span(passage, params.get("start"), params.get("end")) or (None, None)
+        if start is None and ("start" in params or "end" in params):
+            st.warning(
+                "The link's start and end do not mark words of this passage (mistyped, or cut short): "
+                "the whole passage is shown as the citation."
+            )
         show_in_context(library, passage, start, end)
+        if "passage" in params and st.button("Check a quote or open another citation"):
+            st.query_params.clear()  # the sidebar's Cite keeps this address, so it would open this passage again
+            st.rerun()
         return
     quote = st.text_area("Quote to check", placeholder="Paste the words exactly as you have them")
     if not quote.strip():

@@ -51,6 +51,38 @@ _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")
 _EDITORIAL = re.compile(r"\[[^\[\]\n]{1,100}\]")
 
 
+# A changed word among these turns a statement around, however close the rest of the quote is.
+_NEGATIONS = frozenset(["not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "without", "cannot"])
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+_NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "half",
+        "dozen",
+    ]
+)
+
+
 @dataclass(frozen=True)
 class DiffPart:
     """One stretch of the word-level diff between quote and source."""
@@ -62,6 +94,25 @@ class DiffPart:
     def to_dict(self) -> dict:
         """JSON-ready."""
         return {"op": self.op, "quote": self.quote, "source": self.source}
+
+    def turns_meaning(self) -> str:
+        """ "a figure" or "a negation" when this change can turn the statement around, else ""."""
+        if self.op == "equal":
+            return ""
+        quoted, said = (re.findall(r"[\w’']+", side.lower()) for side in (self.quote, self.source))
+        if any(any(c.isdigit() for c in w) or w in _NUMBER_WORDS for w in quoted + said):
+            return "a figure"
+        negations = [w for w in quoted + said if w in _NEGATIONS or w.endswith(("n't", "n’t"))]
+        prefixed = any(a == p + b or b == p + a for a in quoted for b in said for p in _NEGATING_PREFIXES)
+        return "a negation" if negations or prefixed else ""
+
+    def describe(self) -> str:
+        """The change in words: "the quote has “acceptable” where the source has “unacceptable”"."""
+        if not self.quote:
+            return f"the quote leaves out the source's “{self.source}”"
+        if not self.source:
+            return f"the quote adds “{self.quote}”, which the source lacks"
+        return f"the quote has “{self.quote}” where the source has “{self.source}”"
 
 
 @dataclass(frozen=True)
@@ -80,6 +131,13 @@ class QuoteMatch:
     diff: tuple[DiffPart, ...] = ()
     speakers: tuple[tuple[str, str], ...] = ()  # (speaker, role) of each speaker the words run through
 
+    @property
+    def meaning_changes(self) -> tuple[str, ...]:
+        """A sentence for each change that can turn the statement around: a figure or a negation that differs."""
+        return tuple(
+            f"{p.turns_meaning().capitalize()} differs: {p.describe()}." for p in self.diff if p.turns_meaning()
+        )
+
     def to_dict(self, library: Library) -> dict:
         """The JSON item of ``python -m retrieval cite --json``."""
         document = library.documents[self.doc_id]
@@ -96,6 +154,7 @@ class QuoteMatch:
             "passage_id": self.passage_id,
             "similarity": round(self.similarity, 4),
             "diff": [part.to_dict() for part in self.diff],
+            "meaning_changes": list(self.meaning_changes),
             "speakers": [{"speaker": speaker, "role": role} for speaker, role in self.speakers],
         }
 

@@ -59,6 +59,7 @@ def test_unaddressed_question_is_said_plainly(app):
     app.text_input[0].input("What is the population of Brazil?").run()
     assert any("does not seem to address" in w.value for w in app.warning)
     assert "Answer" not in [s.value for s in app.subheader]
+    assert app.markdown and "<mark" not in page_html(app)  # the passages are for reference: none marked as answers
 
 
 def test_overlong_question_gets_a_message(app):
@@ -176,6 +177,9 @@ def test_cite_page_checks_a_misquote_and_shows_the_diff(bundled_index, monkeypat
     assert any(w.value.startswith("Close") for w in app.warning)
     html = page_html(app)
     assert "<ins>deep</ins>" in html and "<del>II</del>" in html and "Foreign Ministry" in html
+    assert not app.error
+    app.text_area[0].input("including more than 300,000 Russian citizens living there").run()
+    assert [e.value for e in app.error] == ["A figure differs: the quote has “300” where the source has “200”."]
 
 
 def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, library, monkeypatch):
@@ -194,6 +198,20 @@ def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, li
     neighbours = len(library.neighbours(passage)) - 1
     assert page_html(app).count('<a class="citation" href="cite?passage=') == neighbours > 0  # a step either way
     assert any("— Sergey Lavrov, Duma Government Hour, 19 Feb 2025" in c.value for c in app.code)
+
+
+def test_a_cite_link_whose_span_is_not_in_the_passage_says_so_and_the_quote_box_stays_reachable(
+    bundled_index, library, monkeypatch
+):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    passage = library.passages[5]
+    app = AppTest.from_function(cite_script, default_timeout=120)
+    app.query_params.update({"passage": passage.passage_id, "start": "500", "end": "10"})
+    app.run()
+    assert any("do not mark words of this passage" in w.value for w in app.warning)
+    app.button[0].click().run()
+    assert not app.query_params and [t.label for t in app.text_area] == ["Quote to check"]
 
 
 def test_a_crafted_cite_link_cannot_put_a_link_in_the_error(bundled_index, monkeypatch):

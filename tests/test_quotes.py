@@ -48,6 +48,32 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
     assert source_text(library.documents[match.doc_id].source)[match.start : match.end] == match.text
 
 
+@pytest.mark.parametrize(
+    ("quote", "warning"),
+    [
+        (
+            "including more than 300,000 Russian citizens living there",
+            "A figure differs: the quote has “300” where the source has “200”.",
+        ),
+        (
+            "Chisinau’s policy of imposing artificial obstacles to the region’s basic livelihood is acceptable",
+            "A negation differs: the quote has “acceptable” where the source has “unacceptable”.",
+        ),
+        (
+            "Our primary concern is not the well-being of the people in Transnistria",
+            "A negation differs: the quote adds “not”, which the source lacks.",
+        ),
+        ("Our main concern is the well-being of the people in Transnistria", None),
+    ],
+    ids=["figure", "prefix", "added not", "harmless"],
+)
+def test_a_close_quote_that_turns_a_figure_or_a_negation_around_is_flagged(library, quote, warning):
+    check = verify_quote(library, quote)
+    assert check.verdict == "close"
+    assert check.matches[0].meaning_changes == ((warning,) if warning else ())
+    assert check.matches[0].to_dict(library)["meaning_changes"] == ([warning] if warning else [])
+
+
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
     check = verify_quote(library, "<b>NATO</b> continued its **confrontational** policies")
     assert check.verdict == "exact" and check.quote == "NATO continued its **confrontational** policies"
