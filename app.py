@@ -226,6 +226,24 @@ def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
                 html_block(f"<small>{cite_link(neighbour)}</small><br>{body}")
 
 
+def kept_question(key: str, placeholder: str) -> str:
+    """The page's question box, its question kept in the address (``?q=``) and for the session.
+
+    The browser's Back button after opening a citation, a bookmark or a shared link brings
+    the question back, and so does a return from another page. The address (or what the
+    session kept) seeds the box once; passing it as the box's default instead would give
+    the box a new identity whenever the address changed, dropping every second question typed.
+    """
+    kept = f"{key}_kept"  # Streamlit forgets a box's own state once a page without it has run
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get("q") or st.session_state.get(kept, "")
+    question = st.text_input("Question", key=key, placeholder=placeholder)
+    st.session_state[kept] = question
+    if question != st.query_params.get("q", ""):
+        st.query_params["q"] = question
+    return question
+
+
 def ask_page() -> None:
     """Ask: one question, the best answer sentences and ranked passages from the whole library."""
     st.title("Verbatim — Ask")
@@ -236,17 +254,7 @@ def ask_page() -> None:
     if library is None:
         return
     doc_ids, role, k = sidebar_filters(library)
-    # Kept in the address, so the browser's Back button after opening a citation, a
-    # bookmark or a shared link brings the question and its answer back. The address
-    # seeds the box once; passing it as the box's default instead would give the box a
-    # new identity whenever the address changed, dropping every second question typed.
-    if "question" not in st.session_state:
-        st.session_state.question = st.query_params.get("q", "")
-    question = st.text_input(
-        "Question", key="question", placeholder="e.g. What is NATO doing close to the Russian border?"
-    )
-    if question != st.query_params.get("q", ""):
-        st.query_params["q"] = question
+    question = kept_question("question", "e.g. What is NATO doing close to the Russian border?")
     if not question.strip():
         return
     try:
@@ -317,7 +325,7 @@ def compare_page() -> None:
         format_func=lambda doc_id: library.documents[doc_id].short_title,
     )
     k = st.slider("Passages per document", min_value=1, max_value=10, value=3)
-    question = st.text_input("Question", placeholder="e.g. How many Soviet war memorials are there in China?")
+    question = kept_question("compare_question", "e.g. How many Soviet war memorials are there in China?")
     if not question.strip():
         return
     if len(docs) < 2:

@@ -318,6 +318,16 @@ def test_the_question_is_kept_in_the_address_so_back_and_links_bring_it_back(bun
     assert "more than 200,000 Russian citizens living there" in page_html(returning)
 
 
+def test_a_comparison_is_brought_back_by_its_address(bundled_index, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    compare = AppTest.from_function(compare_script, default_timeout=120)
+    compare.query_params["q"] = "When did Putin propose the Eurasian security initiative?"
+    compare.run()
+    assert compare.text_input[0].value == compare.query_params["q"]
+    assert "July 14, 2023" in page_html(compare)
+
+
 def test_each_question_typed_in_turn_is_the_one_answered(app):
     questions = [
         "How many Russian citizens live in Transnistria?",

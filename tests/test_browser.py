@@ -140,6 +140,15 @@ def test_compare_in_a_real_browser_flags_the_differing_dates(app_url, page):
     flag.wait_for(timeout=60_000)
     assert "July 14, 2023" in flag.inner_text() and "June 14, 2024" in flag.inner_text()
     page.get_by_text("Download as Markdown").wait_for(timeout=30_000)  # rendered after the columns
+    from playwright.sync_api import expect
+
+    # To another page by the sidebar and back: the question is still there, and answered.
+    page.get_by_role("link", name="Cite").click()
+    page.wait_for_url("**/cite", timeout=30_000)
+    page.get_by_role("link", name="Compare").click()
+    box = page.get_by_role("textbox", name="Question")
+    expect(box).to_have_value("When did Putin propose the Eurasian security initiative?", timeout=60_000)
+    page.locator(".contrast-differ").first.wait_for(timeout=60_000)
 
 
 def test_citation_link_from_an_answer_opens_the_highlighted_passage(app_url, page):
