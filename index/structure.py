@@ -6,130 +6,22 @@ Nothing here changes the text: every result is a span into the source string.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
 from index.corpus import DocumentSettings
+from index.labels import TIME, CapitalsOnce, label_time, repeated_labels, speaker_and_role, speaker_label
 from index.records import Role
 
 Kind = Literal["text", "heading", "contents", "boilerplate", "noise"]
-# Where a one-word label in capitals used only once ("JONES:") may name a speaker.
-CapitalsOnce = Literal["never", "always", "before_a_sentence"]
 
 BUILTIN_BOILERPLATE = (r"(?im)^[ \t\xa0]*back to top[ \t\xa0]*$",)
-GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
-# Words that close a field's name and never a person's: "Key Findings:", "Next Steps:",
-# "Note to Editors:". ("Date" or "Place" may: "Kimiko Date:", "Francis Place:".)
-FIELD_WORDS = frozenset(
-    [
-        "note",
-        "notes",
-        "summary",
-        "overview",
-        "topics",
-        "findings",
-        "results",
-        "conclusions",
-        "recommendations",
-        "highlights",
-        "takeaways",
-        "steps",
-        "objectives",
-        "points",
-        "details",
-        "items",
-        "information",
-        "contact",
-        "contacts",
-        "editors",
-        "questions",
-    ]
-)
-# Words that open a remark, a caption or a field ("Note:", "WARNING:", "PARTICIPANTS:"), never a speaker.
-REMARK_WORDS = FIELD_WORDS | frozenset(
-    [
-        "nb",
-        "ps",
-        "warning",
-        "caution",
-        "important",
-        "attention",
-        "reminder",
-        "update",
-        "correction",
-        "disclaimer",
-        "source",
-        "sources",
-        "background",
-        "context",
-        "example",
-        "subject",
-        "date",
-        "time",
-        "place",
-        "location",
-        "venue",
-        "participants",
-        "attendees",
-        "present",
-        "agenda",
-        "keywords",
-    ]
-)
-# A label opening with one of these introduces a subject, not a speaker: "On Ukraine:", "Regarding Sanctions:".
-SUBJECT_WORDS = frozenset(["on", "about", "regarding", "re", "concerning", "from", "with"])
-
-# A speaker label opens a line: one to four words, each capitalised (checked in
-# _speaker_label, since any alphabet's capitals count) or a number ("Speaker 2"), and a
-# colon; the words follow on the same line or, when the label stands alone, on the next.
-# A timestamp may come first ("[00:12:31] Name:"), up to two asides after the name
-# ("Name (via interpreter):", "Name (00:12):", "Mrs Kemi Badenoch (North West Essex) (Con):"),
-# and Markdown bold around it ("**Question:**"); none is part of the speaker's name.
-# Without a colon, a timestamp may close a label alone on its line ("Jane Doe  0:03",
-# as transcription services write it).
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"  # "0:03", "00:12:31", "00:12:31.250"
-_STAMP_BEFORE = rf"(?:[\[(]?(?P<time>{_TIME})[\])]?[ \t\xa0]+)?"
-_LABEL = re.compile(
-    _STAMP_BEFORE + r"(?P<bold>\*\*|__)?"
-    r"(?P<label>[^\W\d_][\w’'.\-]*(?: (?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,3})"
-    r"(?P<aside>(?:[ \t\xa0]*\([^()\r\n]{1,60}\)){1,2})?(?(bold)(?:\*\*|__)?)"
-    r"(?::(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)|：[ \t\xa0]*"
-    rf"|[ \t\xa0]+(?P<time_after>{_TIME})[ \t\xa0]*$)"
-)
-# The questioner's "Q" of official transcripts, with no colon: "Q Thank you. Will the bill pass?"
-_BARE_Q = re.compile(_STAMP_BEFORE + r"(?P<label>Q)\.?[ \t\xa0]+(?=\S)(?![a-z])")
-# Lower-case words that may stand inside a name or a title: "Ursula von der Leyen", "Leader of the House".
-_NAME_PARTICLES = frozenset(
-    [
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "du",
-        "da",
-        "di",
-        "del",
-        "della",
-        "la",
-        "le",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "ter",
-        "of",
-        "for",
-        "the",
-    ]
-)
 # A timestamp that starts a paragraph, or is all of it: "[00:12:31] Thank you." or "00:12:31".
-_STAMP = re.compile(rf"[\[(](?P<time>{_TIME})[\])](?:\s|$)|(?P<alone>{_TIME})$")
-# A line ending like a sentence, in any script: "。" "؟" "।" end sentences too.
+_STAMP = re.compile(rf"[\[(](?P<time>{TIME})[\])](?:\s|$)|(?P<alone>{TIME})$")
 # A line wholly in brackets after the text has begun is a stage direction in someone's
 # turn, "(Applause)" or "[crosstalk]", not a heading.
 _STAGE_DIRECTION = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# A line ending like a sentence, in any script: "。" "؟" "।" end sentences too.
 _TERMINAL = re.compile(r"[.!?…:;,。！？：；，؟।॥][\"”’)\]」』]*$")
 _CONTENTS_HEADER = re.compile(r"(?i)^(table of )?contents:?$")
 _CONTENTS_ENTRY = re.compile(r"^\d{1,3}[.)]\s+\S")
@@ -229,86 +121,6 @@ def line_spans(text: str, boilerplate: tuple[str, ...] = ()) -> list[tuple[int, 
     return spans
 
 
-def _speaker_label(
-    paragraph: str, settings: DocumentSettings, repeated: frozenset[str], capitals_once: CapitalsOnce
-) -> re.Match | None:
-    """The speaker label opening the paragraph, if any.
-
-    A label the metadata names is one, however it is written. Otherwise no word of it
-    may start in lower case, but for particles inside a name ("Ursula von der Leyen").
-    A label of two to four such words reads as a name ("Sergey Lavrov:"), unless one is
-    a possessive ("Editor's Note:"), the last closes a field's name ("Key Findings:") or
-    the first introduces a subject ("On Ukraine:"). A
-    numbered label ("Speaker 2:") or one closed by a timestamp instead of a colon
-    ("Jane Doe  0:03") counts when it, or a label of its form (see ``_forms``), is
-    ``repeated``: "Step 1:", "Step 2:" and "Opening Session 9:00" are no speakers. One
-    word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts when
-    known from the metadata or generic ("Answer:"); otherwise only a name, never a
-    remark word, used as a label more than once (``repeated``) or in capitals
-    ("LAVROV:") where ``capitals_once`` allows it (see ``_capitals_once``).
-    """
-    match = _label_match(paragraph)
-    if not match:
-        return None
-    label = match["label"]
-    if label in settings.speakers or label in settings.questioners:
-        return match
-    if not _written_as_a_name(label):
-        return None
-    if label.lower() in GENERIC_LABELS:
-        return match
-    if match.groupdict().get("time_after") or _numbered(label):
-        return match if _forms(match) & repeated else None
-    if " " in label:
-        words = label.lower().split()
-        possessive = any(word.endswith(("'s", "’s")) for word in words)
-        field = words[-1] in FIELD_WORDS or words[0] in SUBJECT_WORDS
-        return None if possessive or field else match
-    if label.lower() in REMARK_WORDS:
-        return None
-    if label in repeated:
-        return match
-    if not (label.isupper() and len(label) > 1) or capitals_once == "never":
-        return None
-    if capitals_once == "before_a_sentence" and paragraph[match.end() : match.end() + 1].islower():
-        return None
-    return match
-
-
-def _label_match(paragraph: str) -> re.Match | None:
-    """The label opening the paragraph as written, whether or not it names a speaker."""
-    return _LABEL.match(paragraph) or _BARE_Q.match(paragraph)
-
-
-def _written_as_a_name(label: str) -> bool:
-    """Whether no word of the label starts in lower case, but for particles inside it
-    ("Ursula von der Leyen", "Leader of the House"); a script without capitals passes."""
-    words = label.split()
-    inside = range(1, len(words) - 1)
-    return not any(word[0].islower() and not (i in inside and word in _NAME_PARTICLES) for i, word in enumerate(words))
-
-
-def _numbered(label: str) -> str:
-    """The label with its numbers as "#" ("Speaker 2" -> "Speaker #"); "" for a label without one."""
-    numbered = re.sub(r"(?<= )\d+\b", "#", label)
-    return numbered if numbered != label else ""
-
-
-def _forms(label: re.Match) -> set[str]:
-    """What a label is recognised by: its words, their numbered form ("Speaker #"), and
-    "0:00" when a timestamp closes it instead of a colon."""
-    timed = "0:00" if label.groupdict().get("time_after") else ""
-    return {label["label"], _numbered(label["label"]), timed} - {""}
-
-
-def _repeated_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
-    """The forms (see ``_forms``) of the labels that open more than one line: once "Speaker 1"
-    or "Jane Doe  0:03" repeats, "Speaker 3" and "John Smith  0:15" are labels even if used once."""
-    matches = [m for m in (_label_match(text[start:end]) for start, end in spans) if m]
-    counts = Counter(m["label"] for m in matches)
-    return frozenset(form for m in matches if counts[m["label"]] > 1 for form in _forms(m))
-
-
 def _one_turn_a_line(
     text: str,
     spans: list[tuple[int, int]],
@@ -321,7 +133,7 @@ def _one_turn_a_line(
     labelled = [
         blank
         for (start, end), blank in zip(spans, blank_before, strict=True)
-        if _speaker_label(text[start:end], settings, repeated, "always")
+        if speaker_label(text[start:end], settings, repeated, "always")
     ]
     return 2 * sum(labelled) < len(labelled)
 
@@ -371,13 +183,13 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     in_contents = False
     spans = line_spans(text, settings.boilerplate)
-    repeated = _repeated_labels(text, spans)
+    repeated = repeated_labels(text, spans)
     blank_before = [i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1 for i in range(len(spans))]
     one_turn_a_line = _one_turn_a_line(text, spans, blank_before, settings, repeated)
 
     def label_at(i: int, before: list[Paragraph]) -> re.Match | None:
         capitals_once = _capitals_once(one_turn_a_line, blank_before[i], before)
-        return _speaker_label(text[spans[i][0] : spans[i][1]], settings, repeated, capitals_once)
+        return speaker_label(text[spans[i][0] : spans[i][1]], settings, repeated, capitals_once)
 
     for i, (start, end) in enumerate(spans):
         words = text[start:end]
@@ -399,7 +211,7 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         in_contents = False
         label = label_at(i, paragraphs)
         if label:
-            time = label["time"] or _label_time(label)
+            time = label_time(label)
             paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end(), time))
         elif _markdown_heading(text, spans, i):
             paragraphs.append(Paragraph(start, end, "heading"))
@@ -411,13 +223,6 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
             heading = _is_heading(text, spans, i, paragraphs, introduces_turn)
             paragraphs.append(Paragraph(start, end, "heading" if heading else "text", time=time))
     return paragraphs
-
-
-def _label_time(label: re.Match) -> str:
-    """The timestamp a label gives after the name: closing it, or opening an aside ("(00:12:31 - 00:13:02)")."""
-    given = label.groupdict()
-    stamp = re.search(rf"\(\s*({_TIME})\b", given.get("aside") or "")
-    return given.get("time_after") or (stamp[1] if stamp else "")
 
 
 def timestamps(text: str, settings: DocumentSettings) -> tuple[tuple[int, str], ...]:
@@ -458,17 +263,6 @@ def _is_heading(
     return introduces_turn or _stands_apart(text, spans, i)
 
 
-def _speaker_and_role(label: str, settings: DocumentSettings) -> tuple[str, Role]:
-    """Who speaks under a label. "Answer:" names no one: unless the metadata does, it stays unattributed.
-
-    A label listed in the metadata's ``questioners`` (a journalist called by name) asks questions.
-    """
-    generic = GENERIC_LABELS.get(label.lower())
-    role: Role = "question" if generic == "question" or label in settings.questioners else "answer"
-    default = {"question": "Questioner", "answer": ""}.get(generic, label)
-    return settings.speakers.get(label, default), role
-
-
 def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     """The document's speaker turns, in order, each knowing its section and question.
 
@@ -500,7 +294,7 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             continue
         elif paragraph.label:
             close()
-            speaker, role = _speaker_and_role(paragraph.label, settings)
+            speaker, role = speaker_and_role(paragraph.label, settings)
             question = last_question if role == "answer" else None
             current = dict(labelled=True, number=0, speaker=speaker, role=role, section=section, question=question)
             current["paragraphs"] = []
