@@ -481,17 +481,26 @@ def upload_documents(settings: Settings) -> None:
             type=suffixes,
             accept_multiple_files=True,
         )
+        replace = st.checkbox(
+            "Replace documents of the same name",
+            help="The new file's text takes the place of the old one's; its citations and their links change.",
+        )
         submitted = st.form_submit_button("Add to the library")
     if not (submitted and files):
         return
     try:
-        results = add_documents(settings.corpus_dir, [(f.name, f.getvalue()) for f in files])
+        results = add_documents(settings.corpus_dir, [(f.name, f.getvalue()) for f in files], replace)
     except VerbatimError as err:  # the library folder itself cannot be written in
         show_error(str(err))
         return
     for result in results:
-        kind = {"added": "success", "updated": "success", "duplicate": "info", "rejected": "error"}[result.status]
-        flash(kind, f"{result.name}: {result.message}" if kind == "error" else f"{result.name} {result.message}")
+        kind = {"added": "success", "updated": "success", "duplicate": "info", "exists": "warning"}.get(
+            result.status, "error"
+        )
+        message = f"{result.name}: {result.message}" if kind == "error" else f"{result.name} {result.message}"
+        if result.status == "exists":
+            message += "; tick “Replace documents of the same name” to replace it"
+        flash(kind, message)
     if any(r.status in ("added", "updated") for r in results):
         rebuild_and_redraw(settings)
     show_flashes()

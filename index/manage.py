@@ -31,7 +31,7 @@ class AddResult:
     """What happened to one offered file."""
 
     name: str
-    status: Literal["added", "updated", "duplicate", "rejected"]
+    status: Literal["added", "updated", "duplicate", "exists", "rejected"]
     message: str
 
 
@@ -55,12 +55,13 @@ def _check_id_is_free(name: str, name_of: dict[str, str]) -> None:
         )
 
 
-def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddResult]:
+def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]], replace: bool = True) -> list[AddResult]:
     """Put each (file name, content) into the corpus folder, or say why not.
 
     A file whose content is already in the library is recognised and not added
-    twice; one with the name of an existing document replaces it. Nothing is
-    written for a file that cannot be read as a document.
+    twice; one with the name of an existing document replaces it, unless
+    ``replace`` is false: then the document is kept and the file is not written.
+    Nothing is written for a file that cannot be read as a document.
     """
     results = []
     with exclusive_lock(corpus_dir):
@@ -80,6 +81,9 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]]) -> list[AddR
                 results.append(AddResult(name, "duplicate", f"is the same document as {present[digest]}"))
                 continue
             target = corpus_dir / name
+            if target.exists() and not replace:
+                results.append(AddResult(name, "exists", "has the name of a document in the library, which is kept"))
+                continue
             status = "updated" if target.exists() else "added"
             try:
                 write_atomically(target, data)

@@ -192,3 +192,12 @@ def test_upload_a_document_in_a_real_browser_and_ask_about_it(tmp_path, page):
         context = page.get_by_text("It cost").last
         context.wait_for(timeout=30_000)
         assert cost in context.inner_text()
+        # A file named like a document in the library does not replace it unless asked to.
+        (tmp_path / "ferry.txt").write_text("Answer: The night ferry runs all year.\n", encoding="utf-8")
+        page.goto(f"{url}/library")
+        page.locator("input[type=file]").wait_for(state="attached", timeout=90_000)
+        page.locator("input[type=file]").set_input_files(str(tmp_path / "ferry.txt"))
+        page.get_by_text("ferry.txt").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Add to the library").click()
+        page.get_by_text("ferry.txt has the name of a document in the library, which is kept").wait_for(timeout=60_000)
+        assert "winter season" in (tmp_path / "corpus" / "ferry.txt").read_text(encoding="utf-8")

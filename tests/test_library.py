@@ -156,7 +156,10 @@ def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
     corpus, _ = library_dirs
     assert add_documents(corpus, [("copy-of-ferry.txt", FERRY_TXT)])[0].status == "duplicate"
     changed = FERRY_TXT.replace(b"winter", b"summer")
+    kept = add_documents(corpus, [("ferry.txt", changed)], replace=False)[0]
+    assert (kept.status, (corpus / "ferry.txt").read_bytes()) == ("exists", FERRY_TXT)  # the app's default
     assert add_documents(corpus, [("ferry.txt", changed)])[0].status == "updated"
+    assert (corpus / "ferry.txt").read_bytes() == changed
     assert not (corpus / "copy-of-ferry.txt").exists()
 
 
