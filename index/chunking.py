@@ -82,12 +82,14 @@ def _units(text: str, turn: Turn, count: TokenCounter, max_tokens: int) -> list[
 
 
 def _locator(turn: Turn, exchange: int, used: set[str]) -> str:
-    """Where the turn stands, unique in its document: "Q7", "Q7 question", "Turn 4", "Opening remarks".
+    """Where the turn stands, unique in its document: "Q7", "Q7 question", "Turn 4", "Opening remarks", "Table".
 
     A second answer to one question is cited by its turn number. Unlabelled text after
     the opening (a report's sections) is cited by its section, "(2)" marking a repeat.
     """
-    if turn.number == 0:
+    if turn.table:
+        wanted = "Table"
+    elif turn.number == 0:
         wanted = (turn.section or "Text") if used else "Opening remarks"
     elif turn.role == "question":
         wanted = f"Q{exchange} question"

@@ -22,7 +22,7 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 
 # Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
-EXTRACTION_VERSION = 2
+EXTRACTION_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,11 @@ _APART = "\n\x00\n"
 
 
 def _tidy(text: str) -> str:
-    """One line per block, white space collapsed, no blank lines except one where ``_APART`` marks it."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    """One line per block, white space collapsed (but for the tab between table cells), no blank lines
+    except one where ``_APART`` marks it."""
+    lines = [
+        "\t".join(" ".join(cell.split()) for cell in line.split("\t") if cell.strip()) for line in text.splitlines()
+    ]
     kept: list[str] = []
     for line in lines:
         if line == _APART.strip():
@@ -188,13 +191,14 @@ def _unique(cells: list) -> list:
 
 
 def _docx_lines(block) -> list[str]:
-    """The non-blank lines of a paragraph, or of a table: one line per row (a merged cell once).
+    """The non-blank lines of a paragraph, or of a table: one line per row, its cells (a merged one once) apart by tabs.
 
     A heading stands between blank lines, which is how the structure reader knows it.
     """
     if hasattr(block, "rows"):
-        rows = (" ".join(" ".join(cell.text.split()) for cell in _unique(row.cells)) for row in block.rows)
-        return [row for row in rows if row.strip()]
+        cells = ((" ".join(cell.text.split()) for cell in _unique(row.cells)) for row in block.rows)
+        rows = ("\t".join(cell for cell in row if cell) for row in cells)
+        return [row for row in rows if row]
     if not block.text.strip():
         return []
     heading = block.style is not None and block.style.name.startswith(("Heading", "Title"))

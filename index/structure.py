@@ -13,11 +13,13 @@ from index.corpus import DocumentSettings
 from index.labels import TIME, CapitalsOnce, label_time, repeated_labels, speaker_and_role, speaker_label
 from index.records import Role
 
-Kind = Literal["text", "heading", "contents", "boilerplate", "noise"]
+Kind = Literal["text", "table", "heading", "contents", "boilerplate", "noise"]
 
 BUILTIN_BOILERPLATE = (r"(?im)^[ \t\xa0]*back to top[ \t\xa0]*$",)
 # A timestamp that starts a paragraph, or is all of it: "[00:12:31] Thank you." or "00:12:31".
 _STAMP = re.compile(rf"[\[(](?P<time>{TIME})[\])](?:\s|$)|(?P<alone>{TIME})$")
+# A row of a table: cells apart by tabs, as the HTML and Word readers write them.
+_TABLE_ROW = re.compile(r"\S\t+\S")
 # A line wholly in brackets after the text has begun is a stage direction in someone's
 # turn, "(Applause)" or "[crosstalk]", not a heading.
 _STAGE_DIRECTION = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -51,7 +53,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Turn:
-    """Consecutive paragraphs spoken by one speaker, in one section."""
+    """Consecutive paragraphs spoken by one speaker, in one section; or the rows of a table."""
 
     number: int  # 1-based; 0 for prose outside any labelled turn
     speaker: str
@@ -59,6 +61,7 @@ class Turn:
     section: str
     paragraphs: tuple[tuple[int, int], ...]  # body spans
     question: tuple[int, int] | None  # span of the question this turn answers
+    table: bool = False  # rows of a table: no one's words, whoever spoke around it
 
 
 def _excluded_spans(text: str, patterns: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -201,6 +204,9 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         if not settings.structured:
             paragraphs.append(Paragraph(start, end, "text"))
             continue
+        if _TABLE_ROW.search(words):
+            paragraphs.append(Paragraph(start, end, "table"))
+            continue
         if _CONTENTS_HEADER.match(words):
             in_contents = True
             paragraphs.append(Paragraph(start, end, "contents"))
@@ -267,7 +273,9 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     """The document's speaker turns, in order, each knowing its section and question.
 
     A heading closes the running turn and names the section of what follows;
-    unlabelled prose outside a turn is attributed to the opening speaker.
+    unlabelled prose outside a turn is attributed to the opening speaker. A table
+    closes the running turn too, and its rows are a turn of no speaker: a table in a
+    transcript is the document's, never the words of whoever spoke before it.
     """
     result: list[Turn] = []
     section, number = "", 0
@@ -290,6 +298,12 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
         if paragraph.kind == "heading":
             close()
             section, last_question = _MARKDOWN_HEADING.sub("", text[paragraph.start : paragraph.end]), None
+        elif paragraph.kind == "table":
+            if not (current and current["table"]):
+                close()
+                current = dict(labelled=False, number=0, speaker="", role="answer", section=section, question=None)
+                current.update(paragraphs=[], table=True)
+            current["paragraphs"].append((paragraph.start, paragraph.end))
         elif paragraph.kind != "text":
             continue
         elif paragraph.label:
@@ -297,13 +311,15 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             speaker, role = speaker_and_role(paragraph.label, settings)
             question = last_question if role == "answer" else None
             current = dict(labelled=True, number=0, speaker=speaker, role=role, section=section, question=question)
-            current["paragraphs"] = []
+            current.update(paragraphs=[], table=False)
             if paragraph.body[0] < paragraph.body[1]:  # a label alone on its line has its words on the next
                 current["paragraphs"].append(paragraph.body)
         else:
+            if current and current["table"]:
+                close()
             if current is None:
                 current = dict(labelled=False, number=0, speaker=settings.opening_speaker, role="answer")
-                current.update(section=section, question=None, paragraphs=[])
+                current.update(section=section, question=None, paragraphs=[], table=False)
             current["paragraphs"].append(paragraph.body)
     close()
     return result

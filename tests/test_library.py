@@ -124,12 +124,12 @@ def test_word_tables_are_read_row_by_row_in_document_order():
         [("Normal", "Answer: Tariffs are listed below."), ("Table", "Goods|Tariff"), ("Table", "Steel|25 percent")]
     )
     text = docx_text(Path("tariffs.docx"), data).text
-    assert text == "Answer: Tariffs are listed below.\nGoods Tariff\nSteel 25 percent\n"
+    assert text == "Answer: Tariffs are listed below.\nGoods\tTariff\nSteel\t25 percent\n"
 
 
 def test_table_cells_stay_apart_and_rows_stay_lines():
     table = b"<table><tr><th>City</th><th>Flights</th></tr><tr><td>Moscow</td><td>12</td></tr></table>"
-    assert html_text(Path("flights.html"), table).text == "City Flights\nMoscow 12\n"
+    assert html_text(Path("flights.html"), table).text == "City\tFlights\nMoscow\t12\n"
 
 
 def test_adding_one_document_embeds_only_its_text_and_keeps_other_ids(library_dirs):

@@ -134,6 +134,20 @@ def test_unlabelled_sections_of_a_report_are_cited_by_their_headings(embedder):
     assert labels == ["Notes — Opening remarks ¶1", "Notes — Scope ¶1", "Notes — Results ¶1", "Notes — Results (2) ¶1"]
 
 
+def test_a_table_is_no_ones_words_and_is_cited_as_a_table(embedder):
+    text = (
+        "Question: Which districts have a boil notice?\n\nDirector Okafor: Two of them, as the table shows.\n\n"
+        "District\tStatus\nNorth\tBoil notice in force\nSouth\tClear\n\nQuestion: Thank you.\n"
+    )
+    assert _turns_of(text) == [
+        ("Questioner", "question", "", "Which districts have a boil notice?"),
+        ("Director Okafor", "answer", "", "Two of them, as the table shows."),
+        ("", "answer", "", "District\tStatus North\tBoil notice in force South\tClear"),
+        ("Questioner", "question", "", "Thank you."),
+    ]
+    assert [p.label for p in _chunked(text, embedder)][2] == "Notes — Table ¶1–3"
+
+
 def test_every_part_of_a_very_long_paragraph_has_its_own_citation(embedder):
     sentences = (f"Elephant number {i} walked across the savanna looking for water and food." for i in range(400))
     passages = _chunked("Answer: " + " ".join(sentences) + "\n", embedder)
