@@ -77,7 +77,37 @@ REMARK_WORDS = FIELD_WORDS | frozenset(
     ]
 )
 # A label opening with one of these introduces a subject, not a speaker: "On Ukraine:", "Regarding Sanctions:".
-SUBJECT_WORDS = frozenset(["on", "about", "regarding", "re", "concerning", "from", "with"])
+SUBJECT_WORDS = frozenset(["on", "about", "regarding", "re", "concerning"])
+# A numbered label names a speaker when its words name a role people speak in: "Speaker 2:",
+# "Participant 3:". Numbered steps, figures, chapters and articles ("Step 1:") never do.
+NUMBERED_ROLES = frozenset(
+    [
+        "speaker",
+        "participant",
+        "person",
+        "interviewer",
+        "interviewee",
+        "respondent",
+        "guest",
+        "host",
+        "caller",
+        "reporter",
+        "journalist",
+        "voice",
+        "man",
+        "woman",
+        "male",
+        "female",
+        "student",
+        "delegate",
+        "panelist",
+        "panellist",
+        "moderator",
+        "member",
+        "witness",
+        "unknown",
+    ]
+)
 
 # A speaker label opens a line: one to four words, each capitalised (checked in
 # speaker_label, since any alphabet's capitals count) or a number ("Speaker 2"), and a
@@ -98,30 +128,9 @@ _LABEL = re.compile(
 )
 # The questioner's "Q" of official transcripts, with no colon: "Q Thank you. Will the bill pass?"
 _BARE_Q = re.compile(_STAMP_BEFORE + r"(?P<label>Q)\.?[ \t\xa0]+(?=\S)(?![a-z])")
-# Lower-case words that may stand inside a name or a title: "Ursula von der Leyen", "Leader of the House".
+# Lower-case words that may stand inside a name: "Ursula von der Leyen", "Charles de Gaulle".
 _NAME_PARTICLES = frozenset(
-    [
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "du",
-        "da",
-        "di",
-        "del",
-        "della",
-        "la",
-        "le",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "ter",
-        "of",
-        "for",
-        "the",
-    ]
+    ["von", "van", "der", "den", "de", "du", "da", "di", "del", "della", "la", "le", "bin", "ibn", "al", "el", "ter"]
 )
 
 
@@ -136,9 +145,10 @@ def speaker_label(
     - Two to four such words read as a name ("Sergey Lavrov:"), unless one is a
       possessive ("Editor's Note:"), the last closes a field's name ("Key Findings:")
       or the first introduces a subject ("On Ukraine:").
-    - A numbered label ("Speaker 2:") or one closed by a timestamp instead of a colon
-      ("Jane Doe  0:03") counts when it, or a label of its form (see ``_forms``), is
-      ``repeated``: "Step 1:", "Step 2:" and "Opening Session 9:00" are no speakers.
+    - A numbered label counts when its words name a role people speak in ("Speaker 2:",
+      not "Step 1:"); one closed by a timestamp instead of a colon ("Jane Doe  0:03") when
+      such labels are a cast (see ``repeated_labels``), not a programme ("Opening Session
+      9:00"). A bare "Q" and a label in a script without capitals count when ``repeated``.
     - One word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts
       when generic ("Answer:"); otherwise only a name, never a remark word, used as a
       label more than once (``repeated``) or in capitals ("LAVROV:") where the layout
@@ -150,14 +160,20 @@ def speaker_label(
     label = match["label"]
     if label in settings.speakers or label in settings.questioners:
         return match
+    if match.re is _BARE_Q:  # "Q Street was closed" asks nothing: a briefing's questions are many
+        return match if label in repeated else None
     if not _written_as_a_name(label):
         return None
     if label.lower() in GENERIC_LABELS:
         return match
-    if match.groupdict().get("time_after") or _numbered(label):
-        return match if _forms(match) & repeated else None
+    words = label.lower().split()
+    if any(word.isdigit() for word in words):
+        return match if any(word in NUMBERED_ROLES for word in words) else None
+    if match.groupdict().get("time_after"):
+        return match if TIMED_CAST in repeated else None
+    if not any(char.isupper() for char in label):  # no capitals to tell a name: "قال الوزير:" is "the minister said:"
+        return match if label in repeated else None
     if " " in label:
-        words = label.lower().split()
         possessive = any(word.endswith(("'s", "’s")) for word in words)
         field = words[-1] in FIELD_WORDS or words[0] in SUBJECT_WORDS
         return None if possessive or field else match
@@ -173,37 +189,34 @@ def speaker_label(
 
 
 def _label_match(paragraph: str) -> re.Match | None:
-    """The label opening the paragraph as written, whether or not it names a speaker."""
-    return _LABEL.match(paragraph) or _BARE_Q.match(paragraph)
+    """The label opening the paragraph as written, whether or not it names a speaker.
+
+    A bare "Q" comes first: in "Q Mr. President: will you sign?" the question is the label.
+    """
+    return _BARE_Q.match(paragraph) or _LABEL.match(paragraph)
 
 
 def _written_as_a_name(label: str) -> bool:
-    """Whether no word of the label starts in lower case, but for particles inside it
-    ("Ursula von der Leyen", "Leader of the House"); a script without capitals passes."""
+    """Whether no word of the label starts in lower case, but for particles inside a name
+    ("Ursula von der Leyen"); a script without capitals passes."""
     words = label.split()
     inside = range(1, len(words) - 1)
     return not any(word[0].islower() and not (i in inside and word in _NAME_PARTICLES) for i, word in enumerate(words))
 
 
-def _numbered(label: str) -> str:
-    """The label with its numbers as "#" ("Speaker 2" -> "Speaker #"); "" for a label without one."""
-    numbered = re.sub(r"(?<= )\d+\b", "#", label)
-    return numbered if numbered != label else ""
-
-
-def _forms(label: re.Match) -> set[str]:
-    """What a label is recognised by: its words, their numbered form ("Speaker #"), and
-    "0:00" when a timestamp closes it instead of a colon."""
-    timed = "0:00" if label.groupdict().get("time_after") else ""
-    return {label["label"], _numbered(label["label"]), timed} - {""}
+# Stands in ``repeated_labels`` when most labels closed by a timestamp recur: a cast of
+# speakers ("Jane Doe  0:03", …), not a programme's items ("Opening Session 9:00").
+TIMED_CAST = "0:00"
 
 
 def repeated_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
-    """The forms (see ``_forms``) of the labels that open more than one line: once "Speaker 1"
-    or "Jane Doe  0:03" repeats, "Speaker 3" and "John Smith  0:15" are labels even if used once."""
+    """The labels that open more than one line, with ``TIMED_CAST`` when most lines holding a
+    label closed by a timestamp hold one of these: then "John Smith  0:15" counts even if used once."""
     matches = [m for m in (_label_match(text[start:end]) for start, end in spans) if m]
     counts = Counter(m["label"] for m in matches)
-    return frozenset(form for m in matches if counts[m["label"]] > 1 for form in _forms(m))
+    repeated = {label for label, count in counts.items() if count > 1}
+    timed = [m["label"] in repeated for m in matches if m.groupdict().get("time_after")]
+    return frozenset(repeated | ({TIMED_CAST} if 2 * sum(timed) > len(timed) > 0 else set()))
 
 
 def label_time(label: re.Match) -> str:

@@ -235,10 +235,13 @@ def timestamps(text: str, settings: DocumentSettings) -> tuple[tuple[int, str], 
     """Each timestamp that opens a line of the transcript (in a speaker label, or before or
     instead of a paragraph's words), with where that line starts, in reading order.
 
-    A time standing once in a document is taken for when it was published ("16:37" over
-    a web page), not for a place in a recording: such a document has no timestamps.
+    A time on a line of its own before the text begins, or standing once in a document,
+    is taken for when it was published ("16:37" over a web page), not for a place in a
+    recording.
     """
-    stamps = tuple((p.start, p.time) for p in classify(text, settings) if p.time)
+    paragraphs = classify(text, settings)
+    begins = next((p.start for p in paragraphs if p.kind in ("text", "table")), len(text))
+    stamps = tuple((p.start, p.time) for p in paragraphs if p.time and (p.kind != "noise" or p.start > begins))
     return stamps if len(stamps) > 1 else ()
 
 

@@ -349,13 +349,19 @@ def test_numbered_speakers_and_labels_closed_by_a_timestamp_as_transcription_ser
         ("John Smith", "Thanks for having me."),
         ("Jane Doe", "Sure."),
     ]
-    # A number or a closing time alone makes no speaker: steps and a programme's sessions are prose.
+    # A number or a closing time alone makes no speaker: steps, figures and a programme's sessions are prose,
+    # even when one of them recurs.
     report = (
-        "Sergey Lavrov: Here is the plan.\n\nStep 1: open the file.\n\nStep 2: read it.\n"
-        "Plenary Session 9:30\nDelegates meet in the main hall.\n"
+        "Sergey Lavrov: Here is the plan.\n\nStep 1: open the file.\n\nStep 2: read it.\n\n"
+        "Step 1: switch it off.\n\nFigure 1: Nitrate by site.\n\nFigure 1: Nitrate by site.\n"
     )
     assert _speakers_of(report) == ["Sergey Lavrov"]
-    assert _turns_of(report)[0][3].endswith("Step 2: read it. Plenary Session 9:30 Delegates meet in the main hall.")
+    agenda = (
+        "Answer: The programme follows.\n\nOpening Session 9:00\nWelcome by the minister.\n\nCoffee Break 10:30\n"
+        "Tea and coffee.\n\nPanel One 11:00\nEnergy security.\n\nCoffee Break 15:30\nTea again.\n"
+    )
+    assert _speakers_of(agenda) == [""]
+    assert _turns_of(agenda)[0][3].endswith("Coffee Break 15:30 Tea again.")
 
 
 def test_a_citation_carries_the_transcripts_last_timestamp_but_not_a_pages_publication_time(embedder):
@@ -374,6 +380,8 @@ def test_a_citation_carries_the_transcripts_last_timestamp_but_not_a_pages_publi
     ]
     published = "16:37\n\nQuestion: Is the railway line finished?\nAnswer: It will be completed by next year.\n"
     assert [p.label for p in _chunked(published, embedder)] == ["Notes — Q1 question", "Notes — Q1 ¶1"]
+    later = published.replace("Answer:", "[00:01:05] Answer:") + "[00:02:10] Question: And the bridge?\n"
+    assert [p.label for p in _chunked(later, embedder)][:2] == ["Notes — Q1 question", "Notes — Q1 ¶1, 00:01:05"]
 
 
 def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
@@ -393,16 +401,20 @@ def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
     hansard = (
         "Mr Speaker: Order. I call Kemi Badenoch.\n\n"
         "Mrs Kemi Badenoch (North West Essex) (Con): Will the Prime Minister rule out raising taxes?\n\n"
-        "The Prime Minister (Keir Starmer): No.\n\nLeader of the House: Order.\n\n"
-        "Ursula von der Leyen: We decided to act on energy prices.\n"
+        "The Prime Minister (Keir Starmer): No.\n\nFROM THE FLOOR: What about the budget?\n\n"
+        "Ursula von der Leyen: We decided to act on energy prices.\n\nDate of Birth: not given.\n"
     )
     assert _speakers_of(hansard) == [
         "Mr Speaker",
         "Mrs Kemi Badenoch",
         "The Prime Minister",
-        "Leader of the House",
+        "FROM THE FLOOR",
         "Ursula von der Leyen",
     ]
+    # A lone "Q" opening a sentence asks nothing; in a briefing the questions are many.
+    assert _speakers_of("Answer: The road works end soon.\n\nQ Street was closed for repairs today.\n") == [""]
+    asked = "Q Mr. President: will you sign the bill?\n\nTHE PRESIDENT: Yes.\n\nQ And when?\n\nTHE PRESIDENT: Soon.\n"
+    assert _turns_of(asked)[0][:2] == ("Questioner", "question")
     markdown = "**Question:** What are your priorities?\n\n**Minister Jones**: The economy, then housing.\n"
     assert [(speaker, words) for speaker, _, _, words in _turns_of(markdown)] == [
         ("Questioner", "What are your priorities?"),
@@ -413,13 +425,18 @@ def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
 def test_labels_and_sentences_in_scripts_without_capitals_or_latin_stops():
     text = (
         "Question: What is China's response to the new tariffs?\n\n毛宁：中方坚决反对。我们将采取必要措施。\n\n"
-        "Question: And Iran?\n\nمحمد عباس: موقفنا واضح\n\nQuestion: And India?\n\n毛宁：我们欢迎对话\n"
+        "Question: And Iran?\n\nمحمد عباس: موقفنا واضح\n\nQuestion: And India?\n\n毛宁：我们欢迎对话\n\n"
+        "Question: And Iraq?\n\nمحمد عباس: نعم\n"
     )
     assert [(speaker, words) for speaker, _, _, words in _turns_of(text)][1::2] == [
         ("毛宁", "中方坚决反对。我们将采取必要措施。"),
         ("محمد عباس", "موقفنا واضح"),
         ("毛宁", "我们欢迎对话"),
+        ("محمد عباس", "نعم"),
     ]
+    # Without capitals to tell a name, a label used once is prose: "the minister said: talks go on".
+    said = "Question: And the talks?\n\nقال الوزير: إن المحادثات مستمرة.\n"
+    assert _speakers_of(said) == ["Questioner"]
     quoted = "Answer: The sign at the border read:\n\nभारत में आपका स्वागत है।\n\nAnd then we crossed.\n"
     assert _turns_of(quoted) == [
         ("", "answer", "", "The sign at the border read: भारत में आपका स्वागत है। And then we crossed.")
