@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
@@ -47,40 +48,71 @@ VERDICT_TEXT = {
     "not_found": "Not found: no passage has this wording, and none is close enough in meaning to be a paraphrase.",
 }
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")
-# Words an editor put in square brackets ("[Moldova's]", "[sic]", "[…]") are not the speaker's.
+# Words an editor put in square brackets ("[Moldova's]", "[…]") are not the speaker's;
+# "[sic]" marks the source's own slip and is no word of the quote at all.
 _EDITORIAL = re.compile(r"\[[^\[\]\n]{1,100}\]")
+_SIC = re.compile(r"(?i)\[\s*sic\s*\]")
 
 
 # A changed word among these turns a statement around, however close the rest of the quote is.
 _NEGATIONS = frozenset(["not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "without", "cannot"])
-_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
-_NUMBER_WORDS = frozenset(
-    [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "trillion",
-        "half",
-        "dozen",
-    ]
-)
+_NEGATING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
+# Numbers in words, as the digits they stand for ("one" is left out: it is a pronoun too).
+_NUMBER_WORDS = dict(
+    zip(
+        [
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+        ],
+        [*range(2, 21), 30, 40, 50, 60, 70, 80, 90],
+        strict=True,
+    )
+) | {"hundred": 100, "hundreds": 100, "thousand": 1000, "thousands": 1000, "million": 10**6, "millions": 10**6}
+_NUMBER_WORDS |= {"billion": 10**9, "billions": 10**9, "dozen": 12, "dozens": 12, "half": 0.5}
+
+
+def _figures(words: list[str]) -> Counter:
+    """The numbers among the words, a word counting as its digits: "seven" and "7" are one figure."""
+    return Counter(str(_NUMBER_WORDS.get(w, w)) for w in words if w in _NUMBER_WORDS or any(c.isdigit() for c in w))
+
+
+def _negations(words: list[str]) -> int:
+    """How many words deny: "not", "never", "don't"; "do not" and "don't" deny alike."""
+    return sum(w in _NEGATIONS or w.endswith(("n't", "n’t")) for w in words)
+
+
+def _negated(a: str, b: str) -> bool:
+    """Whether one word is the other with a negating prefix ("unacceptable", "illegal"); a short
+    stem is left out, since "inform" and "impact" deny nothing."""
+    for short, long in ((a, b), (b, a)):
+        for prefix in _NEGATING_PREFIXES:
+            if long == prefix + short and len(short) >= (3 if prefix in ("un", "non") else 5):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -96,15 +128,19 @@ class DiffPart:
         return {"op": self.op, "quote": self.quote, "source": self.source}
 
     def turns_meaning(self) -> str:
-        """ "a figure" or "a negation" when this change can turn the statement around, else ""."""
+        """ "a figure" or "a negation" when this change can turn the statement around, else "".
+
+        Words the quote leaves out are checked for negations only: a figure left out is an
+        omission the quote may mark ("…"), a dropped "not" turns the meaning around.
+        """
         if self.op == "equal":
             return ""
         quoted, said = (re.findall(r"[\w’']+", side.lower()) for side in (self.quote, self.source))
-        if any(any(c.isdigit() for c in w) or w in _NUMBER_WORDS for w in quoted + said):
+        if self.op != "omitted" and _figures(quoted) != _figures(said):
             return "a figure"
-        negations = [w for w in quoted + said if w in _NEGATIONS or w.endswith(("n't", "n’t"))]
-        prefixed = any(a == p + b or b == p + a for a in quoted for b in said for p in _NEGATING_PREFIXES)
-        return "a negation" if negations or prefixed else ""
+        if _negations(quoted) != _negations(said) or any(_negated(a, b) for a in quoted for b in said):
+            return "a negation"
+        return ""
 
     def describe(self) -> str:
         """The change in words: "the quote has “acceptable” where the source has “unacceptable”"."""
@@ -242,23 +278,65 @@ def _exact(library: Library, forms: list[str], anchors: list[tuple[int, int]]) -
     )
 
 
-def _diff(quote_words: list[tuple[int, int, str]], quote: str, source: list[tuple[int, int, str]], text: str):
+def _diff(
+    quote_words: list[tuple[int, int, str]],
+    quote: str,
+    source: list[tuple[int, int, str]],
+    text: str,
+    editors: Sequence[tuple[int, int]] = (),
+):
+    """The word matcher and the diff parts of quote and source.
+
+    ``editors``: spans of the quote that an editor put in square brackets, left out of
+    ``quote_words``; each shows as added where it stands, never as the speaker's words.
+    """
     matcher = SequenceMatcher(a=[w for *_, w in quote_words], b=[w for *_, w in source], autojunk=False)
     parts = []
 
     def joined(items, within, i, j):
         return within[items[i][0] : items[j - 1][1]] if j > i else ""
 
+    def bracketed(after: int, before: int) -> list[DiffPart]:
+        return [DiffPart("added", quote[s:e], "") for s, e in editors if after <= s and e <= before]
+
+    said_up_to = 0  # where the quote's last word placed so far ends
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         name = {"equal": "equal", "replace": "changed", "delete": "added", "insert": "omitted"}[op]
-        parts.append(DiffPart(name, joined(quote_words, quote, i1, i2), joined(source, text, j1, j2)))
+        if i1 == i2:
+            parts.append(DiffPart(name, "", joined(source, text, j1, j2)))
+            continue
+        parts += bracketed(said_up_to, quote_words[i1][0])
+        if name != "equal":
+            parts.append(DiffPart(name, joined(quote_words, quote, i1, i2), joined(source, text, j1, j2)))
+        else:  # a run of matching words is cut where an editor's words stand inside it
+            start = i1
+            for k in range(i1 + 1, i2):
+                inside = bracketed(quote_words[k - 1][1], quote_words[k][0])
+                if inside:
+                    parts.append(
+                        DiffPart(
+                            "equal",
+                            joined(quote_words, quote, start, k),
+                            joined(source, text, j1 + start - i1, j1 + k - i1),
+                        )
+                    )
+                    parts += inside
+                    start = k
+            parts.append(
+                DiffPart("equal", joined(quote_words, quote, start, i2), joined(source, text, j1 + start - i1, j2))
+            )
+        said_up_to = quote_words[i2 - 1][1]
+    parts += bracketed(said_up_to, len(quote))
     return matcher, parts
 
 
-def _close(library: Library, quote: str, quote_words, anchors, elided: bool) -> list[QuoteMatch]:
+def _close(
+    library: Library, quote: str, quote_words, anchors, elided: bool, editors: Sequence[tuple[int, int]] = ()
+) -> list[QuoteMatch]:
     """The best near-verbatim place in each document that shares runs with the quote, if close enough.
 
     ``elided``: the quote marks an omission (…), so source words missing from it do not count against it.
+    ``editors``: spans of the quote an editor put in square brackets, left out of ``quote_words``.
     """
     quotes = library.stored.quotes
     n = len(quote_words)
@@ -273,7 +351,15 @@ def _close(library: Library, quote: str, quote_words, anchors, elided: bool) -> 
     matches = []
     for doc_row, starts in starts_by_doc.items():
         candidates = (
-            _aligned(library, quote, quote_words, doc_row, start - n // 2 - reach, start + n + n // 2 + reach, elided)
+            _aligned(
+                library,
+                quote,
+                quote_words,
+                doc_row,
+                (start - n // 2 - reach, start + n + n // 2 + reach),
+                elided,
+                editors,
+            )
             for start, _ in starts.most_common(ALIGNMENTS_TRIED)
         )
         found = [match for match in candidates if match is not None]
@@ -283,12 +369,22 @@ def _close(library: Library, quote: str, quote_words, anchors, elided: bool) -> 
 
 
 def _aligned(
-    library: Library, quote: str, quote_words, doc_row: int, lo: int, hi: int, elided: bool
+    library: Library,
+    quote: str,
+    quote_words,
+    doc_row: int,
+    reach: tuple[int, int],
+    elided: bool,
+    editors: Sequence[tuple[int, int]] = (),
 ) -> QuoteMatch | None:
-    """The match of the quote within words ``lo``..``hi`` of one document, if close enough."""
+    """The match of the quote within words ``reach`` (first, last) of one document, if close enough.
+
+    ``elided`` and ``editors`` as for ``_close``: the editor's words count in the similarity
+    (a quote with "[not]" added is no perfect match), but need not be found in the source.
+    """
     quotes = library.stored.quotes
     n = len(quote_words)
-    lo, hi = max(lo, 0), min(hi, len(quotes.token_docs) - 1)
+    lo, hi = max(reach[0], 0), min(reach[1], len(quotes.token_docs) - 1)
     while lo <= hi and quotes.token_docs[lo] != doc_row:
         lo += 1
     while hi >= lo and quotes.token_docs[hi] != doc_row:
@@ -297,6 +393,8 @@ def _aligned(
     window = [(int(s), int(e), word_form(document.text[s:e])) for s, e in quotes.token_spans[lo : hi + 1]]
     matcher, _ = _diff(quote_words, quote, window, document.text)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not elided:
+        blocks = _without_strays(blocks)
     if not blocks:
         return None
     # from the first to the last matching word, widened by as many source words as the quote
@@ -305,11 +403,32 @@ def _aligned(
     finish = min(blocks[-1].b + blocks[-1].size + (n - blocks[-1].a - blocks[-1].size), len(window))
     source = window[begin:finish]
     matched = sum(b.size for b in blocks)
-    similarity = 2 * matched / (n + len(source))
+    editorial = sum(len(words(quote[s:e])) for s, e in editors)
+    similarity = 2 * matched / (n + editorial + len(source))
     if matched / n < CLOSE_SIMILARITY or not (elided or similarity >= CLOSE_SIMILARITY):
         return None
-    _, parts = _diff(quote_words, quote, source, document.text)
+    _, parts = _diff(quote_words, quote, source, document.text, editors)
     return _match_at(library, doc_row, lo + begin, lo + finish - 1, similarity, parts)
+
+
+def _without_strays(blocks: list) -> list:
+    """The matching blocks without a lone word at either end matched far beyond the rest.
+
+    In "…drag Ukraine to NATO" against "…drag Ukraine into NATO, and with firmly putting
+    an end to the…", the quote's "to" pairs with the later "to": the match would then
+    stretch over the whole clause and fail, though only one word was changed.
+    """
+
+    def stray(word, neighbour) -> bool:
+        before, after = (neighbour, word) if neighbour.a < word.a else (word, neighbour)
+        gap_in_quote, gap_in_source = after.a - before.a - before.size, after.b - before.b - before.size
+        return word.size == 1 and gap_in_source > gap_in_quote + 2
+
+    while len(blocks) > 1 and stray(blocks[-1], blocks[-2]):
+        blocks = blocks[:-1]
+    while len(blocks) > 1 and stray(blocks[0], blocks[1]):
+        blocks = blocks[1:]
+    return blocks
 
 
 def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
@@ -380,12 +499,16 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
             matches = tuple(_match_at(library, int(library.stored.quotes.token_docs[a]), a, b, 1.0) for a, b in exact)
             return QuoteCheck(quote, "exact", matches)
     # Otherwise an editor's words in brackets stand where the source has its own, as an
-    # omission does; "…" of the same length keeps every word's offset into the quote.
-    edited = _EDITORIAL.sub(lambda m: "…".ljust(len(m[0])), quote)
-    if edited != quote:
-        quote_words = words(edited)
+    # omission does: the source's words around them must match, and the diff shows them
+    # as the quote's own. Spaces of the same length keep every word's offset into the quote.
+    unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
+    editors = [(m.start(), m.end()) for m in _EDITORIAL.finditer(unsic) if words(m[0])]
+    speakers = _EDITORIAL.sub(lambda m: " " * len(m[0]), unsic)
+    if speakers != quote:
+        quote_words = words(speakers)
         anchors = _anchors(library, [w for *_, w in quote_words])
-    close = _close(library, quote, quote_words, anchors, elided=len(_pieces(edited)) > 1) if anchors else []
+    elided = len(_pieces(quote)) > 1 or bool(editors)
+    close = _close(library, quote, quote_words, anchors, elided, editors) if anchors else []
     if close:
         return QuoteCheck(quote, "close", tuple(close))
     paraphrases = _paraphrases(library, quote)

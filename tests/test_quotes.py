@@ -64,8 +64,14 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
             "A negation differs: the quote adds “not”, which the source lacks.",
         ),
         ("Our main concern is the well-being of the people in Transnistria", None),
+        (
+            "Our primary concern is [not] the well-being of the people in Transnistria",
+            "A negation differs: the quote adds “[not]”, which the source lacks.",
+        ),
+        ("We have opened three new embassies in Africa and plan to open 7 more within two years", None),
+        ("which have been created over years through attempts to drag Ukraine to NATO", None),
     ],
-    ids=["figure", "prefix", "added not", "harmless"],
+    ids=["figure", "prefix", "added not", "harmless", "editor's not", "digits for words", "to for into"],
 )
 def test_a_close_quote_that_turns_a_figure_or_a_negation_around_is_flagged(library, quote, warning):
     check = verify_quote(library, quote)
@@ -116,7 +122,9 @@ def test_an_editors_words_in_square_brackets_stand_for_the_sources_own(library, 
     assert check.verdict == "close"
     match = check.matches[0]
     assert (match.speaker, match.citation) == ("Sergey Lavrov", "Duma Government Hour, 19 Feb 2025 — Q3 ¶1")
-    assert not [d for d in match.diff if d.op in ("added", "changed")]  # the editor's words are not held against it
+    # The editor's words show as theirs, never as the speaker's; the speaker's words all match.
+    assert {d.op for d in match.diff} <= {"equal", "added", "omitted"}
+    assert all(d.quote.startswith("[") and d.quote.endswith("]") for d in match.diff if d.op == "added")
 
 
 def test_questioners_words_are_attributed_to_the_questioner(library):
