@@ -86,6 +86,7 @@ def _locator(turn: Turn, exchange: int, used: set[str]) -> str:
 
     A second answer to one question is cited by its turn number. Unlabelled text after
     the opening (a report's sections) is cited by its section, "(2)" marking a repeat.
+    The locator returned is added to ``used``, the locators the document has given out.
     """
     if turn.table:
         wanted = "Table"
