@@ -146,8 +146,41 @@ def show_error(message: str) -> None:
     st.error(label_text(message))
 
 
+def seeded(key: str, from_address: object, default: object) -> None:
+    """Give the widget ``key`` its first value: what the address says (None: nothing), else
+    what the session kept of it, else ``default``.
+
+    Seeding once, rather than passing a default to the widget, keeps the widget's identity
+    when the address changes; a default that changed would drop every second value typed.
+    """
+    if key not in st.session_state:
+        kept = st.session_state.get(f"{key}_kept", default)
+        st.session_state[key] = kept if from_address is None else from_address
+
+
+def kept_in_address(key: str, param: str, address_form: list[str]) -> None:
+    """Keep the widget ``key``'s value for the session, and in the address as ``param``
+    (``address_form``; an empty list leaves it out), so Back after opening a citation, a
+    bookmark, a shared link or a return from another page brings it back."""
+    st.session_state[f"{key}_kept"] = st.session_state[key]  # Streamlit drops a widget's state on pages without it
+    if st.query_params.get_all(param) != address_form:
+        if address_form:
+            st.query_params[param] = address_form
+        else:
+            del st.query_params[param]
+
+
 def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
-    """The document, role and result-count filters chosen in the sidebar."""
+    """The document, role and result-count filters chosen in the sidebar, kept in the address
+    (``doc``, ``role``, ``k``) beside the question."""
+    params = st.query_params
+    role_names = {role: name for name, role in ROLE_CHOICES.items()}
+    k_given = params.get("k", "")
+    seeded("filter_docs", params.get_all("doc") or None, [])
+    seeded("filter_role", role_names.get(params.get("role", "")), "All speakers")
+    seeded("filter_k", int(k_given) if k_given.isdigit() and 1 <= int(k_given) <= 20 else None, 5)
+    # a document removed since, or named by a stale link, is no longer offered
+    st.session_state.filter_docs = [d for d in st.session_state.filter_docs if d in library.documents]
     with st.sidebar:
         st.header("Filters")
         docs = st.multiselect(
@@ -155,9 +188,13 @@ def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
             options=list(library.documents),
             format_func=lambda doc_id: library.documents[doc_id].short_title,
             placeholder="All documents",
+            key="filter_docs",
         )
-        role = ROLE_CHOICES[st.radio("Whose words", list(ROLE_CHOICES))]
-        k = st.slider("Passages to show", min_value=1, max_value=20, value=5)
+        role = ROLE_CHOICES[st.radio("Whose words", list(ROLE_CHOICES), key="filter_role")]
+        k = st.slider("Passages to show", min_value=1, max_value=20, key="filter_k")
+    kept_in_address("filter_docs", "doc", list(docs))
+    kept_in_address("filter_role", "role", [] if role == "all" else [role])
+    kept_in_address("filter_k", "k", [] if k == 5 else [str(k)])
     return tuple(docs), role, k
 
 
@@ -227,20 +264,10 @@ def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
 
 
 def kept_question(key: str, placeholder: str) -> str:
-    """The page's question box, its question kept in the address (``?q=``) and for the session.
-
-    The browser's Back button after opening a citation, a bookmark or a shared link brings
-    the question back, and so does a return from another page. The address (or what the
-    session kept) seeds the box once; passing it as the box's default instead would give
-    the box a new identity whenever the address changed, dropping every second question typed.
-    """
-    kept = f"{key}_kept"  # Streamlit forgets a box's own state once a page without it has run
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get("q") or st.session_state.get(kept, "")
+    """The page's question box, its question kept in the address (``?q=``) and for the session."""
+    seeded(key, st.query_params.get("q") or None, "")
     question = st.text_input("Question", key=key, placeholder=placeholder)
-    st.session_state[kept] = question
-    if question != st.query_params.get("q", ""):
-        st.query_params["q"] = question
+    kept_in_address(key, "q", [question] if question else [])
     return question
 
 

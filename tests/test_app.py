@@ -319,6 +319,32 @@ def test_the_question_is_kept_in_the_address_so_back_and_links_bring_it_back(bun
     assert "more than 200,000 Russian citizens living there" in page_html(returning)
 
 
+def test_filters_are_kept_in_the_address_so_a_shared_link_gives_the_same_passages(bundled_index, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    app.sidebar.multiselect[0].select("mfa-answers-2024-diplomacy")
+    app.sidebar.radio[0].set_value("Answers only")
+    app.sidebar.slider[0].set_value(3)
+    app.text_input[0].input("Relations with China").run()
+    address = {name: app.query_params.get(name) for name in ("q", "doc", "role", "k")}
+    assert address == {"q": "Relations with China", "doc": "mfa-answers-2024-diplomacy", "role": "answer", "k": "3"}
+
+    shared = AppTest.from_file(APP, default_timeout=120)  # a new session opening that address
+    for name, values in address.items():
+        shared.query_params[name] = values
+    shared.query_params["doc"] = ["mfa-answers-2024-diplomacy", "no-such-document"]  # a stale link
+    shared.run()
+    assert not shared.exception
+    assert (shared.sidebar.multiselect[0].value, shared.sidebar.radio[0].value, shared.sidebar.slider[0].value) == (
+        ["mfa-answers-2024-diplomacy"],
+        "Answers only",
+        3,
+    )
+    cards = [m.value for m in shared.markdown if m.value.startswith('<div id="passage-')]
+    assert len(cards) == 3 and all("MFA answers on 2024 diplomacy" in c for c in cards)
+
+
 def test_a_comparison_is_brought_back_by_its_address(bundled_index, monkeypatch):
     monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
     monkeypatch.syspath_prepend(str(PROJECT_ROOT))
