@@ -278,12 +278,14 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     A heading closes the running turn and names the section of what follows;
     unlabelled prose outside a turn is attributed to the opening speaker. A table
     closes the running turn too, and its rows are a turn of no speaker: a table in a
-    transcript is the document's, never the words of whoever spoke before it.
+    transcript is the document's, never the words of whoever spoke before it. A speaker
+    labelled in other capitals later ("SECRETARY BLINKEN:") keeps the name first used.
     """
     result: list[Turn] = []
     section, number = "", 0
     current: dict | None = None
     last_question: tuple[int, int] | None = None
+    named: dict[str, str] = {}  # one speaker, one name: "SECRETARY BLINKEN:" later is "Secretary Blinken"
 
     def close() -> None:
         nonlocal current, last_question, number
@@ -312,6 +314,7 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
         elif paragraph.label:
             close()
             speaker, role = speaker_and_role(paragraph.label, settings)
+            speaker = named.setdefault(speaker.casefold(), speaker)
             question = last_question if role == "answer" else None
             current = dict(labelled=True, number=0, speaker=speaker, role=role, section=section, question=question)
             current.update(paragraphs=[], table=False)

@@ -415,6 +415,8 @@ def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
     assert _speakers_of("Answer: The road works end soon.\n\nQ Street was closed for repairs today.\n") == [""]
     asked = "Q Mr. President: will you sign the bill?\n\nTHE PRESIDENT: Yes.\n\nQ And when?\n\nTHE PRESIDENT: Soon.\n"
     assert _turns_of(asked)[0][:2] == ("Questioner", "question")
+    shouted = "Secretary Blinken: Good morning.\n\nQ Thank you.\n\nSECRETARY BLINKEN: Next.\n\nQ And Iran?\n"
+    assert _speakers_of(shouted) == ["Secretary Blinken", "Questioner", "Secretary Blinken", "Questioner"]
     markdown = "**Question:** What are your priorities?\n\n**Minister Jones**: The economy, then housing.\n"
     assert [(speaker, words) for speaker, _, _, words in _turns_of(markdown)] == [
         ("Questioner", "What are your priorities?"),
