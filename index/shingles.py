@@ -18,7 +18,11 @@ SHINGLE = 3
 # Apostrophes split words ("Russia’s" -> "Russia", "s"), so a quote may end where a
 # possessive begins and straight and curly apostrophes never matter. Combining accents
 # (an "é" typed as "e" + U+0301) are not \w but belong to their word.
-_WORD = re.compile(r"\w[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
+# Chinese and Japanese put no spaces between words, so each of their characters counts
+# as a word: a quote of a whole sentence is then a run of words like any other.
+_UNSPACED = "\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = re.compile(rf"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\w)(?:(?![{_UNSPACED}])[\w{_MARKS}])*")
 
 
 def word_form(word: str) -> str:

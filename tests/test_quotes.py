@@ -317,3 +317,17 @@ def test_words_that_run_from_one_speaker_into_another_are_no_ones_quote(library)
     labelled = verify_quote(library, "Question: What can the Foreign Ministry say about NATO’s anti-Russia policies?")
     assert labelled.verdict == "exact"  # the label is not a word anyone spoke, so it does not split the quote
     assert (labelled.matches[0].speaker, labelled.matches[0].role) == ("Journalist", "question")
+
+
+def test_a_quote_in_a_script_written_without_spaces_is_checked_character_by_character(tmp_path):
+    library = library_of(
+        tmp_path,
+        "briefing.txt",
+        "Question: What is China's response to the new tariffs?\n\n"
+        "Answer: 中方坚决反对单边加征关税。我们将采取必要措施维护自身权益。\n",
+    )
+    exact = verify_quote(library, "我们将采取必要措施")
+    assert exact.verdict == "exact" and exact.matches[0].text == "我们将采取必要措施"
+    changed = verify_quote(library, "我们将采取一切措施维护自身权益")
+    assert changed.verdict == "close" and changed.matches[0].text == "我们将采取必要措施维护自身权益"
+    assert [(p.quote, p.source) for p in changed.matches[0].diff if p.op == "changed"] == [("一切", "必要")]
