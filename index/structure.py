@@ -124,21 +124,23 @@ def line_spans(text: str, boilerplate: tuple[str, ...] = ()) -> list[tuple[int, 
     return spans
 
 
-def _one_turn_a_line(
-    text: str,
-    spans: list[tuple[int, int]],
-    blank_before: list[bool],
-    settings: DocumentSettings,
-    repeated: frozenset[str],
-) -> bool:
+def _one_turn_a_line(labelled: list[int], blank_before: list[bool]) -> bool:
     """Whether the transcript puts its turns on consecutive lines: most lines that could be a
-    speaker's label have no blank line before them."""
-    labelled = [
-        blank
-        for (start, end), blank in zip(spans, blank_before, strict=True)
-        if speaker_label(text[start:end], settings, repeated, "always")
-    ]
-    return 2 * sum(labelled) < len(labelled)
+    speaker's label (``labelled``, their indexes) have no blank line before them."""
+    return 2 * sum(blank_before[i] for i in labelled) < len(labelled)
+
+
+def _punctuates_speech(text: str, spans: list[tuple[int, int]], labelled: dict[int, re.Match]) -> bool:
+    """Whether most speakers' lines end like sentences. An automatic caption export ends
+    none, and there a line without a full stop is speech like any other, not a heading."""
+    endings = []
+    for i, label in labelled.items():
+        start, end = spans[i]
+        if start + label.end() < end:
+            endings.append(bool(_TERMINAL.search(text[start + label.end() : end])))
+        elif i + 1 < len(spans):  # a label alone on its line has its words on the next
+            endings.append(bool(_TERMINAL.search(text[slice(*spans[i + 1])])))
+    return 2 * sum(endings) >= len(endings)
 
 
 def _capitals_once(one_turn_a_line: bool, blank_before: bool, before: list[Paragraph]) -> CapitalsOnce:
@@ -188,7 +190,13 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
     spans = line_spans(text, settings.boilerplate)
     repeated = repeated_labels(text, spans)
     blank_before = [i == 0 or _line_breaks(text[spans[i - 1][1] : spans[i][0]]) > 1 for i in range(len(spans))]
-    one_turn_a_line = _one_turn_a_line(text, spans, blank_before, settings, repeated)
+    could_be_labels = {
+        i: label
+        for i, (start, end) in enumerate(spans)
+        if (label := speaker_label(text[start:end], settings, repeated, "always"))
+    }
+    one_turn_a_line = _one_turn_a_line(list(could_be_labels), blank_before)
+    punctuated = _punctuates_speech(text, spans, could_be_labels)
 
     def label_at(i: int, before: list[Paragraph]) -> re.Match | None:
         capitals_once = _capitals_once(one_turn_a_line, blank_before[i], before)
@@ -226,7 +234,7 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         else:
             # Would the next line open a turn if this one were its heading?
             introduces_turn = i + 1 < len(spans) and label_at(i + 1, [Paragraph(start, end, "heading")]) is not None
-            heading = _is_heading(text, spans, i, paragraphs, introduces_turn)
+            heading = _is_heading(text, spans, i, paragraphs, introduces_turn, punctuated)
             paragraphs.append(Paragraph(start, end, "heading" if heading else "text", time=time))
     return paragraphs
 
@@ -255,19 +263,25 @@ def _under_a_bare_label(before: list[Paragraph]) -> bool:
 
 
 def _is_heading(
-    text: str, spans: list[tuple[int, int]], i: int, before: list[Paragraph], introduces_turn: bool
+    text: str,
+    spans: list[tuple[int, int]],
+    i: int,
+    before: list[Paragraph],
+    introduces_turn: bool,
+    punctuated: bool,
 ) -> bool:
     """Whether an unpunctuated line is a heading rather than a line of someone's words.
 
     Before any text, it is (a title, a date line). Later, a short one is when it stands
     apart between blank lines or introduces a speaker's turn, unless it is a stage
-    direction; a line wedged between lines of running text is part of them (a line
+    direction or the transcript does not end its speakers' lines like sentences
+    (``punctuated``); a line wedged between lines of running text is part of them (a line
     wrapped in a PDF, a question in parts).
     """
     if not any(p.kind == "text" for p in before):
         return True
     line = text[spans[i][0] : spans[i][1]]
-    if len(line.split()) > _MAX_HEADING_WORDS or _STAGE_DIRECTION.fullmatch(line):
+    if not punctuated or len(line.split()) > _MAX_HEADING_WORDS or _STAGE_DIRECTION.fullmatch(line):
         return False
     return introduces_turn or _stands_apart(text, spans, i)
 

@@ -216,6 +216,22 @@ def test_an_unpunctuated_line_inside_a_turn_stays_in_it():
     assert turns(text, DocumentSettings())[1].question is not None  # the answer knows its question
 
 
+def test_in_a_transcript_without_full_stops_a_short_line_is_speech_not_a_heading():
+    captions = (
+        "Podcast episode 12\n\n"
+        "Speaker 1  0:01\nSo we met the minister today\n\n"
+        "Speaker 2  0:05\nWhat did he say about the border\n\n"
+        "Speaker 1  0:09\nHe said it stays open\nAnd we will do it firmly\n\n"
+        "Speaker 2  0:15\nThank you\n"
+    )
+    assert [(speaker, section, words) for speaker, _, section, words in _turns_of(captions)] == [
+        ("Speaker 1", "Podcast episode 12", "So we met the minister today"),
+        ("Speaker 2", "Podcast episode 12", "What did he say about the border"),
+        ("Speaker 1", "Podcast episode 12", "He said it stays open And we will do it firmly"),
+        ("Speaker 2", "Podcast episode 12", "Thank you"),
+    ]
+
+
 def test_a_heading_standing_apart_or_introducing_a_turn_is_still_a_heading():
     text = (
         "Title\n\nAnswer: The port is open.\n\n"
