@@ -158,7 +158,7 @@ def speaker_label(
     if not match:
         return None
     label = match["label"]
-    if label in settings.speakers or label in settings.questioners:
+    if any(label.casefold() == listed.casefold() for listed in (*settings.speakers, *settings.questioners)):
         return match
     if match.re is _BARE_Q:  # "Q Street was closed" asks nothing: a briefing's questions are many
         return match if label in repeated else None
@@ -230,8 +230,11 @@ def speaker_and_role(label: str, settings: DocumentSettings) -> tuple[str, Role]
     """Who speaks under a label. "Answer:" names no one: unless the metadata does, it stays unattributed.
 
     A label listed in the metadata's ``questioners`` (a journalist called by name) asks questions.
+    The metadata names a label in any capitals: "LAVROV:" is the "Lavrov" of ``speakers``.
     """
-    generic = GENERIC_LABELS.get(label.lower())
-    role: Role = "question" if generic == "question" or label in settings.questioners else "answer"
+    folded = label.casefold()
+    generic = GENERIC_LABELS.get(folded)
+    asks = any(folded == questioner.casefold() for questioner in settings.questioners)
+    role: Role = "question" if generic == "question" or asks else "answer"
     default = {"question": "Questioner", "answer": ""}.get(generic, label)
-    return settings.speakers.get(label, default), role
+    return next((name for listed, name in settings.speakers.items() if listed.casefold() == folded), default), role

@@ -495,6 +495,12 @@ def test_a_journalist_named_in_the_metadata_asks_the_question():
     text = "Steve Rosenberg: Will Russia recognise the vote?\n\nSergey Lavrov: We will study it first.\n"
     roles = [(speaker, role) for speaker, role, _, _ in _turns_of(text, questioners=("Steve Rosenberg",))]
     assert roles == [("Steve Rosenberg", "question"), ("Sergey Lavrov", "answer")]
+    in_capitals = text + "\nSTEVE ROSENBERG: And the sanctions?\n\nLAVROV: Nothing new.\n\nANSWER: Nothing at all.\n"
+    named = {"Lavrov": "Sergey Lavrov", "Answer": "Foreign Ministry"}
+    roles = [
+        (who, role) for who, role, _, _ in _turns_of(in_capitals, questioners=("Steve Rosenberg",), speakers=named)
+    ]
+    assert roles[2:] == [("Steve Rosenberg", "question"), ("Sergey Lavrov", "answer"), ("Foreign Ministry", "answer")]
 
 
 def test_html_and_word_headings_between_paragraphs_name_their_sections():
