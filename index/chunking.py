@@ -32,14 +32,19 @@ class _Unit:
 
 
 def _pieces_within(text: str, span: tuple[int, int], count: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
-    """Sentences of the span, with any sentence over the limit cut at white space."""
+    """Sentences of the span, with any sentence over the limit cut at white space, and any
+    stretch without white space over it (Chinese without full stops, a pasted link) cut
+    between characters."""
     pieces = []
     for start, end in sentence_spans(text, *span):
         if count(text[start:end]) <= max_tokens:
             pieces.append((start, end))
             continue
-        words = [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
-        pieces += _group(text, words, count, max_tokens)
+        for word in (m.span() for m in _WORD.finditer(text, start, end)):
+            if count(text[slice(*word)]) <= max_tokens:
+                pieces.append(word)
+            else:
+                pieces += _group(text, [(i, i + 1) for i in range(*word)], count, max_tokens)
     return pieces
 
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 
-# A sentence ends at . ! ? or … (with any closing quotes or brackets) when white space
-# and the capital letter (of any alphabet: checked in code) or digit of a new sentence
-# follow, perhaps after an opening quote, bracket or dash. A blank line always ends one.
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s+[\"“‘«(\[—–-]?\s?(\w))|(?>\r\n|\n|\r)[ \t]*(?>\r\n|\n|\r)")
+# A sentence ends at . ! ? … ؟ or । (with any closing quotes or brackets) when white space
+# and a new sentence's first letter, not in lower case (checked in code: a script without
+# capitals has none), follow, perhaps after an opening quote, bracket or dash. Chinese and
+# Japanese leave no space after their full stops 。！？, so those end a sentence anyway.
+# A blank line always ends one.
+_BOUNDARY = re.compile(
+    r"[.!?…؟।॥]+[\"”’»)\]]*(?=\s+[\"“‘«(\[—–-]?\s?(\w))"
+    r"|[。！？]+[”’」』）]*"
+    r"|(?>\r\n|\n|\r)[ \t]*(?>\r\n|\n|\r)"
+)
 # Words whose trailing full stop does not end a sentence; an initial is checked for a capital in code.
 _ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt|(?P<initial>[^\W\d_]))\.$"
@@ -30,7 +36,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans, cursor = [], start
     for match in _BOUNDARY.finditer(text, start, end):
         opening = match.group(1)
-        if opening is not None and not (opening.isupper() or opening.isdigit()):
+        if opening is not None and opening.islower():
             continue
         before = text[max(cursor, match.start() - 6) : match.start() + 1]
         if match.group().startswith(".") and _ends_abbreviation(before):

@@ -182,6 +182,28 @@ def test_sentences_cover_every_word_and_respect_abbreviations():
     assert [initials[s:e] for s, e in sentence_spans(initials)] == [initials[:43], "Talks began."]
 
 
+def test_sentences_end_in_scripts_without_capitals_or_spaces_too():
+    chinese = "中方坚决反对单边加征关税。我们将采取必要措施！你们呢？"
+    assert [chinese[s:e] for s, e in sentence_spans(chinese)] == [
+        "中方坚决反对单边加征关税。",
+        "我们将采取必要措施！",
+        "你们呢？",
+    ]
+    arabic = "موقفنا واضح. لن نقبل ذلك؟ شكرا"
+    assert [arabic[s:e] for s, e in sentence_spans(arabic)] == ["موقفنا واضح.", "لن نقبل ذلك؟", "شكرا"]
+    assert len(sentence_spans("The talks resumed, approx. five days later.")) == 1
+
+
+def test_no_passage_is_longer_than_the_model_reads_whatever_its_script(embedder):
+    chinese = "毛宁：" + "中方坚决反对单边主义和保护主义，我们将采取必要措施维护自身的正当权益" * 12 + "。\n"
+    unbroken = "Answer: " + "x/" * 700 + "\n"  # a pasted link: every "/" is a word piece
+    for text in (chinese, chinese.replace("，", "。"), unbroken):
+        passages = _chunked(text, embedder)
+        assert len(passages) > 1
+        assert all(embedder.count_tokens(p.text) <= embedder.passage_budget for p in passages)
+        assert "".join(p.text for p in passages) == text[text.index(passages[0].text[:5]) :].strip()
+
+
 def test_every_sentence_of_the_index_lies_inside_its_passage(library):
     for row, start, end in library.stored.sentence_spans.tolist():
         passage = library.passages[row]
