@@ -6,7 +6,8 @@ Verdicts, strongest first:
 - close: nearly these words: some omitted (an ellipsis included, or an editor's
   words in square brackets standing for the source's), added, changed or
   reordered; a word-level diff shows how, and one changed word may reverse the meaning;
-- paraphrase: no close wording, but a passage says the same; never a quotation;
+- paraphrase: no close wording, but a sentence says something similar; never a
+  quotation, and its diff flags a figure or negation that differs as for close;
 - not_found: no close wording, and no sentence similar enough in meaning to call it a paraphrase.
 """
 
@@ -432,7 +433,12 @@ def _without_strays(blocks: list) -> list:
 
 
 def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
-    """Sentences that say what the quote says, by meaning, most similar first."""
+    """Sentences that say what the quote says, by meaning, most similar first.
+
+    Each carries the word diff with the quote, so a figure or a negation that differs
+    ("has not expired" for "expired") is flagged: similar in meaning need not mean the same.
+    """
+    quote_words = words(quote)
     vector = library.embedder.encode_query(quote)
     scores = library.stored.sentence_vectors @ vector if len(library.stored.sentence_vectors) else np.zeros(0)
     matches = []
@@ -442,6 +448,7 @@ def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
         passage_row, start, end = (int(x) for x in library.stored.sentence_spans[row])
         passage = library.passages[passage_row]
         document = library.documents[passage.doc_id]
+        _, diff = _diff(quote_words, quote, words(document.text[start:end], start), document.text)
         matches.append(
             QuoteMatch(
                 passage.doc_id,
@@ -453,6 +460,7 @@ def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
                 passage.label,
                 passage.speaker,
                 passage.role,
+                diff=tuple(diff),
                 speakers=((passage.speaker, passage.role),),
             )
         )
@@ -490,23 +498,21 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
 
 
 def _verify(library: Library, quote: str) -> QuoteCheck:
-    quote_words = words(quote)
-    forms = [w for *_, w in quote_words]
-    anchors = _anchors(library, forms)
+    # Spaces of the same length keep every word's offset into the quote.
+    unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
     if len(_pieces(quote)) == 1:  # brackets included: a transcript may itself write "[inaudible]"
-        exact = _exact(library, forms, anchors)
-        if exact:
-            matches = tuple(_match_at(library, int(library.stored.quotes.token_docs[a]), a, b, 1.0) for a, b in exact)
-            return QuoteCheck(quote, "exact", matches)
+        for typed in dict.fromkeys((quote, unsic)):  # "[sic]" may be the transcript's own, or no word at all
+            forms = [w for *_, w in words(typed)]
+            exact = _exact(library, forms, _anchors(library, forms))
+            if exact:
+                docs = library.stored.quotes.token_docs
+                return QuoteCheck(quote, "exact", tuple(_match_at(library, int(docs[a]), a, b, 1.0) for a, b in exact))
     # Otherwise an editor's words in brackets stand where the source has its own, as an
     # omission does: the source's words around them must match, and the diff shows them
-    # as the quote's own. Spaces of the same length keep every word's offset into the quote.
-    unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
+    # as the quote's own.
     editors = [(m.start(), m.end()) for m in _EDITORIAL.finditer(unsic) if words(m[0])]
-    speakers = _EDITORIAL.sub(lambda m: " " * len(m[0]), unsic)
-    if speakers != quote:
-        quote_words = words(speakers)
-        anchors = _anchors(library, [w for *_, w in quote_words])
+    quote_words = words(_EDITORIAL.sub(lambda m: " " * len(m[0]), unsic))
+    anchors = _anchors(library, [w for *_, w in quote_words])
     elided = len(_pieces(quote)) > 1 or bool(editors)
     close = _close(library, quote, quote_words, anchors, elided, editors) if anchors else []
     if close:
