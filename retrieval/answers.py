@@ -47,14 +47,14 @@ def expected_fact(question: str) -> str:
     return next((kind for pattern, kind in _EXPECTS if pattern.search(question)), "")
 
 
-def unknown_names(library: Library, question: str) -> tuple[str, ...]:
+def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None = None) -> tuple[str, ...]:
     """Capitalised words (not opening a sentence) and four-digit years of the question that no passage
-    contains, in any spelling: a name the library spells otherwise ("Kyiv" for its "Kiev") is known."""
+    (of the documents ``doc_ids``, when given) contains, in any spelling: a name the library spells
+    otherwise ("Kyiv" for its "Kiev") is known."""
 
     def known(name: str) -> bool:
-        if all(term in library.term_row for term in analyse(name)):
-            return True
-        return any(is_respelling(name, other) for other in library.names.get(skeleton(name), ()))
+        spellings = (name, *(other for other in library.names.get(skeleton(name), ()) if is_respelling(name, other)))
+        return any(all(library.mentions(term, doc_ids) for term in analyse(spelling)) for spelling in spellings)
 
     return tuple(name for name in (m.group(1) for m in _NAME.finditer(question.strip())) if not known(name))
 
@@ -122,7 +122,7 @@ def ask(
         vector = library.embedder.encode_query(question)
     hits = rank(library, question, vector, k=k, doc_ids=doc_ids, role=role, mode=mode)
     best = max((h.dense for h in hits), default=0.0)
-    missing = unknown_names(library, question)
+    missing = unknown_names(library, question, doc_ids)
     overruled = best >= UNKNOWN_NAME_OVERRULE and not any(_YEAR.fullmatch(name) for name in missing)
     if best < ANSWERABLE_SIMILARITY or (missing and not overruled):
         # The passages are listed for reference only: nothing in them is offered as an answer.

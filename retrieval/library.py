@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -125,6 +126,17 @@ class Library:
     def term_row(self) -> dict[str, int]:
         """Row of each BM25 term in the weight matrix."""
         return {term: row for row, term in enumerate(self.stored.vocabulary)}
+
+    def mentions(self, term: str, doc_ids: Sequence[str] | None = None) -> bool:
+        """Whether a passage holds the BM25 ``term``; with ``doc_ids``, a passage of those documents."""
+        row = self.term_row.get(term)
+        if row is None:
+            return False
+        if not doc_ids:
+            return True
+        bm25 = self.stored.bm25
+        passages = bm25.indices[bm25.indptr[row] : bm25.indptr[row + 1]]
+        return any(self.passages[int(p)].doc_id in doc_ids for p in passages)
 
     @cached_property
     def label_index(self) -> dict[str, int]:

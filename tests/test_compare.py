@@ -9,6 +9,7 @@ import pytest
 
 from index import build_index
 from retrieval import Library
+from retrieval.answers import ask
 from retrieval.compare import compare, to_markdown
 from retrieval.facts import extract_facts
 from tests.conftest import gold_span, seed_questions, source_text, write_transcript
@@ -70,6 +71,14 @@ def test_a_document_that_does_not_address_the_question_says_so(library):
     assert "does not address the question" in to_markdown(comparison)
     for column in comparison.to_dict()["documents"]:  # weak matches are listed, never offered as answers
         assert column["answer"] == [] and column["passages"]
+
+
+def test_a_document_that_never_names_what_the_question_asks_about_does_not_address_it(library):
+    """The MFA answers never mention the Caspian Sea, though the Duma transcript does."""
+    comparison = compare(library, "What is the status of the Caspian Sea convention ratification in Iran?")
+    addressed = {c.doc_id: c.addressed for c in comparison.columns}
+    assert addressed == {"duma-government-hour-2025-02-19": True, "mfa-answers-2024-diplomacy": False}
+    assert ask(library, "What is the Caspian Sea convention?", doc_ids=["mfa-answers-2024-diplomacy"]).unknown_names
 
 
 def test_exports_round_trip_to_the_exact_source_spans(library):
