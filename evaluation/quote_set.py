@@ -1,8 +1,8 @@
 """A quote-verification set built from the library itself, plus hand-written cases, and its scoring.
 
 Mechanical cases come from the library's own sentences: verbatim, with typography
-swapped, with an omitted middle ("…"), with one or two words changed, and
-questioners' sentences. Paraphrases and fabricated quotes are written by hand
+swapped, with an omitted middle ("…"), with one or two words changed, questioners'
+sentences, and with a few words cut from the middle unmarked. Paraphrases and fabricated quotes are written by hand
 (``eval/quotes-handmade.jsonl``), since no rule can make them honestly.
 """
 
@@ -77,6 +77,15 @@ def generate_cases(library: Library, per_kind: int = 20, seed: int = 7) -> list[
     for doc_id, start, end in rng.sample(by_role["question"], min(per_kind, len(by_role["question"]))):
         text = library.documents[doc_id].text[start:end]
         cases.append(QuoteCase("questioner", text, "exact", doc_id, start, end, "question"))
+    # A cut that no "…" marks: two to six words left out just before the last one to three,
+    # where a quote is most often trimmed ("…artificial obstacles is unacceptable").
+    for doc_id, start, end in rng.sample(by_role["answer"], min(per_kind, len(by_role["answer"]))):
+        text = library.documents[doc_id].text[start:end]
+        found = words(text)
+        cut = rng.randint(2, 6)
+        first = len(found) - cut - rng.randint(1, 3)
+        quote = text[: found[first][0]].rstrip() + " " + text[found[first + cut][0] :]
+        cases.append(QuoteCase("cut", quote, "close", doc_id, start, end, "answer"))
     return cases
 
 
@@ -98,7 +107,7 @@ class QuoteScores:
     precision: dict[str, float]
     recall: dict[str, float]
     accuracy_by_kind: dict[str, float]
-    located: float  # share of exact/close verdicts on library quotes that point at the right place and role
+    located: float  # share of exact/close verdicts on library quotes whose match spans the quoted words, right role
     p50_ms: float
     p95_ms: float
 
@@ -114,8 +123,10 @@ def score_cases(library: Library, cases: list[QuoteCase]) -> tuple[QuoteScores, 
         outcomes.append((case, check.verdict))
         if case.doc_id and check.verdict in ("exact", "close"):
             locatable += 1
+            quoted = words(library.documents[case.doc_id].text[case.start : case.end], case.start)
+            first, last = quoted[0][0], quoted[-1][1]  # a match must run from the first word quoted to the last
             located += any(
-                m.doc_id == case.doc_id and m.start < case.end and case.start < m.end and m.role == case.role
+                m.doc_id == case.doc_id and m.start <= first and last <= m.end and m.role == case.role
                 for m in check.matches
             )
     verdicts = ("exact", "close", "paraphrase", "not_found")

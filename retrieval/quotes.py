@@ -24,6 +24,7 @@ from typing import Literal
 import numpy as np
 
 from index.chunking import document_label
+from index.lexical import STOP_WORDS
 from index.shingles import SHINGLE, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
 from retrieval.library import Library
@@ -357,7 +358,7 @@ def _close(
                 quote,
                 quote_words,
                 doc_row,
-                (start - n // 2 - reach, start + n + n // 2 + reach),
+                (start - n // 2 - reach, start + 2 * n + reach),
                 elided,
                 editors,
             )
@@ -395,7 +396,7 @@ def _aligned(
     matcher, _ = _diff(quote_words, quote, window, document.text)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not elided:
-        blocks = _without_strays(blocks)
+        blocks = _without_strays(blocks, [w for *_, w in quote_words])
     if not blocks:
         return None
     # from the first to the last matching word, widened by as many source words as the quote
@@ -406,24 +407,29 @@ def _aligned(
     matched = sum(b.size for b in blocks)
     editorial = sum(len(words(quote[s:e])) for s, e in editors)
     similarity = 2 * matched / (n + editorial + len(source))
-    if matched / n < CLOSE_SIMILARITY or not (elided or similarity >= CLOSE_SIMILARITY):
+    # Every word of the quote in order, with at most as many left out between them as it
+    # keeps, is the source cut without a mark: close, the cut shown as omitted.
+    cut = matched == n and len(source) <= 2 * n
+    if matched / n < CLOSE_SIMILARITY or not (elided or cut or similarity >= CLOSE_SIMILARITY):
         return None
     _, parts = _diff(quote_words, quote, source, document.text, editors)
     return _match_at(library, doc_row, lo + begin, lo + finish - 1, similarity, parts)
 
 
-def _without_strays(blocks: list) -> list:
-    """The matching blocks without a lone word at either end matched far beyond the rest.
+def _without_strays(blocks: list, forms: list[str]) -> list:
+    """The matching blocks without a lone function word at either end matched far beyond the rest.
 
     In "…drag Ukraine to NATO" against "…drag Ukraine into NATO, and with firmly putting
     an end to the…", the quote's "to" pairs with the later "to": the match would then
-    stretch over the whole clause and fail, though only one word was changed.
+    stretch over the whole clause and fail, though only one word was changed. A lone
+    word that says something ("…a truly final solution") is where the quote resumes after
+    a cut, and stays.
     """
 
     def stray(word, neighbour) -> bool:
         before, after = (neighbour, word) if neighbour.a < word.a else (word, neighbour)
         gap_in_quote, gap_in_source = after.a - before.a - before.size, after.b - before.b - before.size
-        return word.size == 1 and gap_in_source > gap_in_quote + 2
+        return word.size == 1 and forms[word.a] in STOP_WORDS and gap_in_source > gap_in_quote + 2
 
     while len(blocks) > 1 and stray(blocks[-1], blocks[-2]):
         blocks = blocks[:-1]

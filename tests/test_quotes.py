@@ -105,6 +105,26 @@ def test_a_sic_is_no_word_of_an_exact_quote(library):
     assert check.verdict == "exact" and check.matches[0].text == "Maia Sandu holds Romanian citizenship"
 
 
+@pytest.mark.parametrize(
+    "quote, left_out",
+    [
+        ("Chisinau’s policy of imposing artificial obstacles is unacceptable", ["to the region’s basic livelihood"]),
+        ("We stand for a truly final solution", ["just and lasting"]),
+        (
+            "Western countries continue to supply the Kiev regime with weapons and intelligence data",
+            ["increasingly more advanced and longer-range", "instructors, communications"],
+        ),
+    ],
+    ids=["two words after the cut", "one word after the cut", "two cuts"],
+)
+def test_words_cut_from_a_quote_without_a_mark_show_as_omitted_never_as_changed(library, quote, left_out):
+    check = verify_quote(library, quote)
+    assert check.verdict == "close"
+    match = check.matches[0]
+    assert [d.source for d in match.diff if d.op != "equal"] == left_out
+    assert match.text.endswith(quote.split()[-1])  # the citation runs to the quote's last word
+
+
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
     check = verify_quote(library, "<b>NATO</b> continued its **confrontational** policies")
     assert check.verdict == "exact" and check.quote == "NATO continued its **confrontational** policies"
