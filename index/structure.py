@@ -243,14 +243,25 @@ def timestamps(text: str, settings: DocumentSettings) -> tuple[tuple[int, str], 
     """Each timestamp that opens a line of the transcript (in a speaker label, or before or
     instead of a paragraph's words), with where that line starts, in reading order.
 
-    A time on a line of its own before the text begins, or standing once in a document,
-    is taken for when it was published ("16:37" over a web page), not for a place in a
-    recording.
+    A time standing once in a document, or on a line of its own before the text begins
+    and later than the times that follow, is taken for when it was published ("16:37"
+    over a web page), not for a place in a recording; "0:00" before the first words is one.
     """
     paragraphs = classify(text, settings)
     begins = next((p.start for p in paragraphs if p.kind in ("text", "table")), len(text))
-    stamps = tuple((p.start, p.time) for p in paragraphs if p.time and (p.kind != "noise" or p.start > begins))
-    return stamps if len(stamps) > 1 else ()
+    heading = [(p.start, p.time) for p in paragraphs if p.time and p.kind == "noise" and p.start < begins]
+    stamps = [(p.start, p.time) for p in paragraphs if p.time and (p.kind != "noise" or p.start > begins)]
+    if heading and stamps and _seconds(heading[-1][1]) <= _seconds(stamps[0][1]):
+        stamps.insert(0, heading[-1])
+    return tuple(stamps) if len(stamps) > 1 else ()
+
+
+def _seconds(time: str) -> float:
+    """A timestamp's seconds from the start: "1:05" is 65, "01:00:05.5" is 3605.5."""
+    total = 0.0
+    for part in time.replace(",", ".").split(":"):
+        total = total * 60 + float(part)
+    return total
 
 
 def _under_a_bare_label(before: list[Paragraph]) -> bool:

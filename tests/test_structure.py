@@ -420,6 +420,8 @@ def test_a_citation_carries_the_transcripts_last_timestamp_but_not_a_pages_publi
     assert [p.label for p in _chunked(published, embedder)] == ["Notes — Q1 question", "Notes — Q1 ¶1"]
     later = published.replace("Answer:", "[00:01:05] Answer:") + "[00:02:10] Question: And the bridge?\n"
     assert [p.label for p in _chunked(later, embedder)][:2] == ["Notes — Q1 question", "Notes — Q1 ¶1, 00:01:05"]
+    from_the_start = "0:00\nWelcome to the show, where we talk about the Arctic.\n0:05\nToday, the icebreakers.\n"
+    assert [p.label for p in _chunked(from_the_start, embedder)] == ["Notes — Opening remarks ¶1–2, 0:00"]
 
 
 def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
