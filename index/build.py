@@ -30,7 +30,7 @@ from index.shingles import build_quote_index
 # and the question answered was tried and lost: over the 52 dev questions dense MRR@10
 # fell from 0.740 to 0.672, because mean pooling let the long shared prefix dominate
 # short paragraphs, so all paragraphs of one answer looked alike.
-PIPELINE_VERSION = "28"
+PIPELINE_VERSION = "29"
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -122,6 +122,17 @@ def _embed_with_cache(
     return vectors.astype(np.float32), hashes, len(missing)
 
 
+def _one_turn(first: Passage, second: Passage) -> bool:
+    """Whether two passages in a row belong to one speaker's turn: the same labelled turn, or
+    unlabelled text of one speaker and section (opening remarks), which a label or heading would end."""
+    return (first.doc_id, first.turn, first.section, first.speaker) == (
+        second.doc_id,
+        second.turn,
+        second.section,
+        second.speaker,
+    )
+
+
 def _sentences_in_context(
     spans: list[tuple[int, int, int]], passages: list[Passage], by_id: dict[str, Document]
 ) -> list[str]:
@@ -136,12 +147,7 @@ def _sentences_in_context(
     for i, (row, start, end) in enumerate(spans):
         previous = spans[i - 1] if i else None
         same_turn = previous is not None and (
-            previous[0] == row
-            or (
-                previous[0] == row - 1
-                and passages[row].turn > 0
-                and (passages[row - 1].doc_id, passages[row - 1].turn) == (passages[row].doc_id, passages[row].turn)
-            )
+            previous[0] == row or (previous[0] == row - 1 and _one_turn(passages[row - 1], passages[row]))
         )
         context_start = previous[1] if same_turn else start
         texts.append(by_id[passages[row].doc_id].text[context_start:end])

@@ -45,6 +45,23 @@ def test_second_open_of_an_up_to_date_index_embeds_nothing(bundled_index):
     assert report.up_to_date and report.embedded == 0
 
 
+def test_a_paragraph_of_opening_remarks_is_read_after_the_one_before(tmp_path):
+    remarks = (
+        "The minister opened the session with a long statement about the new river dams in the north, "
+        "which were designed to protect the valley towns from the spring floods of recent years.\n\n"
+        "Considering the circumstances, they will be finished two years later than planned, in 2027, "
+        "once the contractors have repaired the damage the floods did to the foundations last spring.\n\n"
+        "Question: When will the dams be finished?\n\nAnswer: In 2027, as the minister said at the start.\n"
+    )
+    write_transcript(tmp_path / "corpus", "remarks.txt", remarks)
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    stored = read_index(tmp_path / "index")
+    opening = [i for i, (row, _, _) in enumerate(stored.sentence_spans.tolist()) if stored.passages[row].turn == 0]
+    assert len({stored.passages[stored.sentence_spans[i][0]].passage_id for i in opening}) == 2  # two passages
+    second = opening[1]  # "Considering the circumstances, ..." opens the second paragraph
+    assert stored.context_hashes[second] != stored.sentence_hashes[second]
+
+
 def test_rebuild_after_one_file_changes_embeds_only_the_new_text(tmp_path):
     corpus = small_corpus(tmp_path / "corpus")
     first = build_index(corpus, tmp_path / "index")
