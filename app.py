@@ -1,4 +1,5 @@
-"""Verbatim in the browser: the Ask page. Display only: every decision lives in retrieval/ and index/.
+"""Verbatim in the browser: the Ask, Compare, Cite and Library pages. Display only: what is
+searched, answered and checked is decided in retrieval/ and index/.
 
 Run with ``streamlit run app.py``. VERBATIM_CORPUS, VERBATIM_INDEX and
 VERBATIM_MODEL choose another library or model.
@@ -66,6 +67,7 @@ STAGES = {
     "reading": "Reading documents",
     "passages": "Embedding passages",
     "sentences": "Embedding sentences",
+    "sentences in context": "Embedding sentences in context",
     "saving": "Saving",
 }
 
@@ -90,7 +92,7 @@ def cached_answer(_library: Library, build: str, question: str, doc_ids: tuple[s
 
 def build_with_progress(settings: Settings, after_removal: bool = False) -> BuildReport:
     """Build or update the index, showing a progress bar (see ``build_index``)."""
-    bar = st.progress(0.0, text="Building the index for the first time…")
+    bar = st.progress(0.0, text="Bringing the index up to date…")
 
     def progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(done / total, 1.0) if total else 0.0, text=f"{STAGES.get(stage, stage)}: {done}/{total}")
@@ -510,7 +512,8 @@ def upload_documents(settings: Settings) -> None:
         )
         replace = st.checkbox(
             "Replace documents of the same name",
-            help="The new file's text takes the place of the old one's; its citations and their links change.",
+            help="The new file's text takes the place of the old one's: citations of passages whose words "
+            "changed no longer open.",
         )
         submitted = st.form_submit_button("Add to the library")
     if not (submitted and files):

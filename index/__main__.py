@@ -16,7 +16,7 @@ from index.store import current_build, read_index
 
 def show_progress(stage: str, done: int, total: int) -> None:
     """Progress of embedding on standard error: live on a terminal, one line per stage otherwise."""
-    if stage in ("passages", "sentences") and (done == total or sys.stderr.isatty()):
+    if stage in ("passages", "sentences", "sentences in context") and (done == total or sys.stderr.isatty()):
         print(f"\rembedding {stage}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 

@@ -31,4 +31,4 @@ class IndexMissingError(StoreError):
 
 
 class IndexFormatError(StoreError):
-    """The index was written by another format version or model, or is damaged."""
+    """The index was written by another format version, or is damaged."""

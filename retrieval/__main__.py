@@ -1,4 +1,4 @@
-"""Command line of the query side: ``python -m retrieval ask``."""
+"""Command line of the query side: ``python -m retrieval ask|compare|cite|eval``."""
 
 from __future__ import annotations
 

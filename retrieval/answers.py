@@ -16,7 +16,8 @@ from retrieval.search import check_question, rank
 from retrieval.spelling import is_respelling, skeleton
 
 # Below this cosine similarity between question and best passage, the library is
-# taken not to address the question: off-topic questions score under 0.25.
+# taken not to address the question: questions far from its subject (cooking,
+# astronomy) score under 0.25; those on neighbouring subjects often score higher.
 ANSWERABLE_SIMILARITY = 0.35
 # A question naming a person, place or year the library never mentions ("relations
 # with Australia", "the 1986 Reykjavik summit") is not addressed, however similar the
