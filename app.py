@@ -15,11 +15,10 @@ import streamlit as st
 from index import BuildReport, Settings, VerbatimError, build_index
 from index.build import nothing_to_search
 from index.corpus import corpus_signature, doc_id_for, document_paths
-from index.errors import StoreError
 from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
 from index.manage import add_documents, remove_document, set_metadata
 from index.records import Passage
-from retrieval import Answer, AnswerSentence, Hit, Library, StaleIndexError, ask
+from retrieval import Answer, AnswerSentence, Hit, Library, ask
 from retrieval.citations import (
     CITE_PAGE,
     app_root,
@@ -78,8 +77,9 @@ def open_library(corpus: str, index: str, signature: str) -> Library:
 
     ``signature`` (the corpus folder's listing) is part of the key, so documents
     added or changed outside this session make the next page view check the index again.
+    An empty ``corpus`` opens the index as last built, without comparing it with the folder.
     """
-    library = Library.open(Path(index), Path(corpus))
+    library = Library.open(Path(index), Path(corpus) if corpus else None)
     _ = library.embedder.model  # load the model now rather than on the first question
     return library
 
@@ -112,23 +112,33 @@ def build_warnings(report: BuildReport) -> list[str]:
 
 
 def load_library() -> Library | None:
-    """The library, building the index first when it is missing, stale or damaged."""
+    """The library, building the index first when it is missing, stale or damaged.
+
+    When the build fails (a document's metadata is wrong, say), the index as last
+    built is opened, with the reason shown: nothing already indexed becomes unsearchable.
+    """
     settings = Settings.from_env()
-    corpus, index = str(settings.corpus_dir), str(settings.index_dir)
+    corpus, index, signature = str(settings.corpus_dir), str(settings.index_dir), corpus_signature(settings.corpus_dir)
     try:
-        library = open_library(corpus, index, corpus_signature(settings.corpus_dir))
-        if library.stored.manifest["model"] == settings.model:
+        library = open_library(corpus, index, signature)
+        if settings.model in (None, library.stored.manifest["model"]):
             return library
-    except (StoreError, StaleIndexError):
+    except VerbatimError:  # missing, damaged or stale; or the folder's metadata cannot be read
         pass
     try:
         for warning in build_warnings(build_with_progress(settings)):
             st.warning(label_text(warning))
         open_library.clear()
-        return open_library(corpus, index, corpus_signature(settings.corpus_dir))
+        return open_library(corpus, index, signature)
     except VerbatimError as err:
-        show_error(f"Cannot open the library: {err}")
+        problem = err
+    try:
+        library = open_library("", index, signature)
+    except VerbatimError:
+        show_error(f"Cannot open the library: {problem}")
         return None
+    show_error(f"Cannot bring the library up to date, so it is searched as last built: {problem}")
+    return library
 
 
 def build_key(library: Library) -> str:

@@ -43,12 +43,15 @@ def _warm_up(library: Library) -> None:
     ask(library, "warm up", sentences=1)
 
 
-def beir_library(dataset: BeirDataset, cache_root: Path, model: str, progress: Progress | None = None) -> Library:
+def beir_library(
+    dataset: BeirDataset, cache_root: Path, model: str | None = None, progress: Progress | None = None
+) -> Library:
     """The data set's own index, built once into ``cache_root`` and reused while its corpus is unchanged.
 
     Each BEIR passage is a document of plain prose, its title (as BEIR's own
     runs do) its first paragraph; no answer sentences are embedded, since BEIR
-    judges passages only. A passage with neither title nor text is left out.
+    judges passages only. A passage with neither title nor text is left out. ``model``
+    as for ``index.build_index``.
     """
     documents = tuple(
         LoadedDocument(

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from index import Settings, VerbatimError, build_index
+from index.embedding import DEFAULT_MODEL
 from index.errors import LibraryError, StoreError
 from index.formats import MAX_DOCUMENT_BYTES
 from index.manage import add_documents, remove_document
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument(
         "--model",
         default=Settings.from_env().model,
-        help="sentence-transformers model name or local folder (default: %(default)s, bundled; env VERBATIM_MODEL)",
+        help="sentence-transformers model name or local folder, to build with another model (default: "
+        f"env VERBATIM_MODEL, else the index's own model, else {DEFAULT_MODEL}, bundled)",
     )
     add = commands.add_parser(
         "add",

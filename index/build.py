@@ -16,7 +16,7 @@ import numpy as np
 
 from index import store
 from index.chunking import MIN_PASSAGE_TOKENS, chunk_document
-from index.corpus import CorpusScan, LoadedDocument, scan_corpus
+from index.corpus import CorpusScan, LoadedDocument, doc_id_for, scan_corpus
 from index.embedding import DEFAULT_MODEL, Embedder, content_hash
 from index.errors import DocumentError, LibraryError, StoreError, VerbatimError
 from index.lexical import bm25_matrix
@@ -44,7 +44,7 @@ class BuildReport:
     passages: int
     sentences: int
     embedded: int
-    reused: int
+    reused: int  # distinct texts whose embeddings came from the previous build
     seconds: float
     index_dir: Path
     problems: tuple[DocumentError, ...] = field(default=())
@@ -60,7 +60,7 @@ class BuildReport:
             head = (
                 f"Built index in {self.index_dir}: {self.documents} documents, {self.passages} passages, "
                 f"{self.sentences} sentences; embedded {self.embedded} texts, reused {self.reused} "
-                f"in {self.seconds:.1f} s"
+                f"from the previous build in {self.seconds:.1f} s"
             )
         skipped = "".join(f"\n  skipped {p}" for p in self.problems)
         empty = "".join(f"\n  warning: {nothing_to_search(name)}" for name in self.unsearchable)
@@ -92,6 +92,14 @@ def _indexed_times(documents: tuple[Document, ...], previous: dict, now: str) ->
         before = previous.get(document.doc_id, {})
         times[document.doc_id] = {"sha256": digest, "at": before["at"] if before.get("sha256") == digest else now}
     return times
+
+
+def _model_of(index_dir: Path) -> str:
+    """The model the current build was made with; the default model when there is none to read."""
+    try:
+        return store.read_manifest(index_dir)["model"]
+    except StoreError:
+        return DEFAULT_MODEL
 
 
 def _previous_vectors(index_dir: Path, model_name: str) -> dict[str, np.ndarray]:
@@ -157,15 +165,19 @@ def _sentences_in_context(
 def build_index(
     corpus_dir: Path,
     index_dir: Path,
-    model_name: str = DEFAULT_MODEL,
+    model_name: str | None = None,
     progress: Progress | None = None,
     after_removal: bool = False,
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with ``corpus_dir``.
 
+    ``model_name`` None keeps the model the index was built with (the default model
+    for a new index): adding a document never re-embeds the library with another.
     An index whose fingerprint matches is left alone and nothing is embedded;
     otherwise only texts whose content hash is not in the current build are
-    embedded. Unreadable files are skipped and reported, never fatal.
+    embedded. Unreadable new files are skipped and reported; a file already indexed
+    that can no longer be read (or whose metadata is wrong) stops the build with a
+    LibraryError, since skipping it would drop its document.
     ``after_removal`` says the caller has just removed a document: if none is
     left, or the documents left give nothing to search, the index is deleted,
     since it still holds the removed text. Otherwise an empty corpus folder
@@ -175,6 +187,16 @@ def build_index(
     # must not each build from a listing that misses the other's file.
     with exclusive_lock(index_dir):
         scan = scan_corpus(corpus_dir)
+        indexed = store.indexed_ids(index_dir)
+        lost = [problem for problem in scan.problems if doc_id_for(Path(problem.path)) in indexed]
+        if lost:  # skipping the file would drop its document from the index
+            raise LibraryError(
+                "".join(f"{problem}\n" for problem in lost)
+                + "the index still holds "
+                + ("this document" if len(lost) == 1 else "these documents")
+                + " as last built and was left as it was: fix the file or its metadata, or remove it with "
+                "python -m index remove DOC_ID, then build again"
+            )
         if not scan.documents and after_removal:
             store.delete_index(index_dir)
             return BuildReport(False, 0, 0, 0, 0, 0, 0.0, index_dir, scan.problems)
@@ -203,23 +225,24 @@ def build_index(
 def build_from_scan(
     scan: CorpusScan,
     index_dir: Path,
-    model_name: str = DEFAULT_MODEL,
+    model_name: str | None = None,
     progress: Progress | None = None,
     with_sentences: bool = True,
 ) -> BuildReport:
     """Bring the index in ``index_dir`` up to date with already-read documents.
 
     Without sentences, answer sentences are unavailable but a large evaluation
-    corpus is embedded in less than half the time.
+    corpus is embedded in less than half the time. ``model_name`` as for ``build_index``.
     """
     with exclusive_lock(index_dir):
         return _build_locked(scan, index_dir, model_name, progress, with_sentences)
 
 
 def _build_locked(
-    scan: CorpusScan, index_dir: Path, model_name: str, progress: Progress | None, with_sentences: bool
+    scan: CorpusScan, index_dir: Path, model_name: str | None, progress: Progress | None, with_sentences: bool
 ) -> BuildReport:
     began = time.perf_counter()
+    model_name = model_name or _model_of(index_dir)
     fingerprint = corpus_fingerprint(scan.documents, model_name, with_sentences)
     try:
         # Verified, not only read: a build with a damaged file is built again, not called up to date.
@@ -263,6 +286,7 @@ def _build_locked(
     )
 
     cache = _previous_vectors(index_dir, model_name)
+    from_previous = set(cache)
     passage_vectors, passage_hashes, new_passages = _embed_with_cache(
         [p.text for p in passages], embedder, cache, "passages", progress
     )
@@ -311,14 +335,13 @@ def _build_locked(
     if progress:
         progress("saving", 0, 1)
     store.write_index(index_dir, stored)
-    total = len(passages) + 2 * len(spans)
     return BuildReport(
         False,
         len(documents),
         len(passages),
         len(spans),
         embedded,
-        total - embedded,
+        len(from_previous.intersection([*passage_hashes, *sentence_hashes, *context_hashes])),
         time.perf_counter() - began,
         index_dir,
         scan.problems,

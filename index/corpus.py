@@ -80,12 +80,13 @@ def display_path(path: Path) -> str:
         return str(resolved)
 
 
-def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
+def converted_text(path: Path, data: bytes, keep: bool = True) -> tuple[Path, Extracted]:
     """The text of a converted format, extracted once and stored under ``.text/`` beside it.
 
     The stored copy is reused while the original's bytes and the way of extracting
     them are unchanged and the copy is the one written (its checksum matches); a copy
-    that was damaged or edited is extracted again rather than cited.
+    that was damaged or edited is extracted again rather than cited. Without ``keep``
+    (the query side, which only reads) nothing is stored.
     """
     folder = path.parent / TEXT_DIR
     text_path, info_path = folder / f"{path.name}.txt", folder / f"{path.name}.json"
@@ -94,6 +95,8 @@ def converted_text(path: Path, data: bytes) -> tuple[Path, Extracted]:
     if stored is not None:
         return text_path, stored
     extracted = extract(path, data)
+    if not keep:
+        return text_path, extracted
     write_atomically(text_path, extracted.text.encode("utf-8"))
     info = {
         "sha256": digest,
@@ -141,11 +144,14 @@ def _check_types(path: Path, metadata: dict) -> None:
             raise DocumentError(str(path), f"its {key} in {METADATA_FILE} must be text, not {value!r}")
 
 
-def load_document(path: Path, metadata: dict) -> LoadedDocument:
-    """One document with its metadata; raises DocumentError for an unusable file."""
+def load_document(path: Path, metadata: dict, keep_text: bool = True) -> LoadedDocument:
+    """One document with its metadata; raises DocumentError for an unusable file.
+
+    ``keep_text``: store the text extracted from a converted format (see ``converted_text``).
+    """
     data = path.read_bytes()
     if path.suffix.lower() in CONVERTED_SUFFIXES:
-        text_path, extracted = converted_text(path, data)
+        text_path, extracted = converted_text(path, data, keep_text)
     else:
         text_path, extracted = path, extract(path, data)
     text = extracted.text
@@ -204,11 +210,12 @@ def document_paths(corpus_dir: Path) -> list[Path]:
     ]
 
 
-def scan_corpus(corpus_dir: Path) -> CorpusScan:
+def scan_corpus(corpus_dir: Path, keep_text: bool = True) -> CorpusScan:
     """Every document of the folder (not its subfolders), in name order.
 
     A file that cannot be read is reported in ``problems`` and skipped, so one bad
-    file never stops the rest of the library from being indexed.
+    file never stops the rest of the library from being indexed. Without ``keep_text``
+    the folder is only read: text extracted from a converted format is not stored.
     """
     if not corpus_dir.is_dir():
         raise LibraryError(f"corpus folder {corpus_dir} does not exist")
@@ -224,7 +231,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
             continue
         seen[doc_id] = path.name
         try:
-            documents.append(load_document(path, metadata.get(path.name, {})))
+            documents.append(load_document(path, metadata.get(path.name, {}), keep_text))
         except DocumentError as err:
             problems.append(err)
         except DiskError as err:  # its extracted text could not be stored beside it

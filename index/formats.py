@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +20,9 @@ TEXT_SUFFIXES = (".txt", ".md")
 CONVERTED_SUFFIXES = (".html", ".htm", ".pdf", ".docx")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+# What a Word document may unpack to: twice the file limit, room for any real one (its
+# text compresses about tenfold, its pictures not at all).
+MAX_UNPACKED_BYTES = 2 * MAX_DOCUMENT_BYTES
 
 
 # Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
@@ -70,17 +74,21 @@ class _HtmlText(HTMLParser):
         self.skip = self.NEVER_TEXT if chrome else self.NEVER_TEXT | self.CHROME
         self.parts: list[str] = []
         self.skipped: list[str] = []  # the open elements whose text is left out, innermost last
+        self.open_skipped: Counter[str] = Counter()  # how many of each are open, so a close costs no search
 
     def _close(self, tag: str) -> None:
         # Closing an element also closes whatever was left open inside it.
-        if tag in self.skipped:
-            del self.skipped[len(self.skipped) - 1 - self.skipped[::-1].index(tag) :]
+        if self.open_skipped[tag]:
+            while (inner := self.skipped.pop()) != tag:
+                self.open_skipped[inner] -= 1
+            self.open_skipped[tag] -= 1
 
     def handle_starttag(self, tag, attrs):
         if tag == "body":
             self._close("head")  # HTML5 lets a page leave out </head>
         if tag in self.skip:
             self.skipped.append(tag)
+            self.open_skipped[tag] += 1
         self._break(tag, opening=True)
 
     def handle_endtag(self, tag):
@@ -175,6 +183,12 @@ def docx_text(path: Path, data: bytes) -> Extracted:
     """The paragraphs of a Word document, headings included, one per line."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DocumentError(str(path), "is not a Word (.docx) document, whatever its name says")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:  # read in full, a small file of repeated bytes fills the memory
+        raise DocumentError(
+            str(path), f"unpacks to {unpacked:,} bytes, more than {MAX_UNPACKED_BYTES:,}; it may be a zip bomb"
+        )
     import docx
 
     try:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.corpus import PROJECT_ROOT
-from index.embedding import DEFAULT_MODEL
 
 
 @dataclass(frozen=True)
@@ -17,7 +16,7 @@ class Settings:
 
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "data" / "index"
-    model: str = DEFAULT_MODEL
+    model: str | None = None  # None: the model the index was built with, DEFAULT_MODEL for a new one
 
     @classmethod
     def from_env(cls) -> Settings:

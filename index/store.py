@@ -33,7 +33,7 @@ import faiss
 import numpy as np
 from scipy import sparse
 
-from index.errors import DiskError, IndexFormatError, IndexMissingError
+from index.errors import DiskError, IndexFormatError, IndexMissingError, StoreError
 from index.files import write_atomically
 from index.records import Document, Passage
 from index.shingles import QuoteIndex
@@ -168,6 +168,18 @@ def current_build(data_dir: Path) -> Path:
     return data_dir / BUILDS_DIR / name
 
 
+# What a manifest must say, and in what type: without it no build can be checked or used.
+MANIFEST_FIELDS = {
+    "model": str,
+    "dimension": int,
+    "corpus_fingerprint": str,
+    "document_count": int,
+    "passage_count": int,
+    "sentence_count": int,
+    "files": dict,
+}
+
+
 def read_manifest(data_dir: Path, build: Path | None = None) -> dict:
     """The manifest of ``build`` (by default the current one), after checking its format version."""
     build = build or current_build(data_dir)
@@ -175,11 +187,19 @@ def read_manifest(data_dir: Path, build: Path | None = None) -> dict:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise IndexFormatError(f"the index in {data_dir} has no readable manifest; rebuild it") from None
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        found = manifest.get("format_version") if isinstance(manifest, dict) else None
         raise IndexFormatError(
-            f"the index in {data_dir} has format version {manifest.get('format_version')!r}; "
+            f"the index in {data_dir} has format version {found!r}; "
             f"this Verbatim reads version {FORMAT_VERSION}. Rebuild it: python -m index build --index {data_dir}"
         )
+    for key, kind in MANIFEST_FIELDS.items():
+        # bool is an int to Python, never a count
+        if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
+            raise IndexFormatError(
+                f"the manifest of the index in {data_dir} is damaged: {key!r} is missing or not {kind.__name__}; "
+                f"rebuild it: python -m index build --index {data_dir}"
+            )
     return manifest
 
 
@@ -190,8 +210,8 @@ ESSENTIAL_FILES = frozenset({"documents.json", "passages.json", "passage_vectors
 def verify_index(data_dir: Path, build: Path | None = None) -> dict:
     """The manifest of ``build`` (by default the current one), once every file it lists matches its checksum.
 
-    Raises IndexFormatError for a missing or damaged file, and for a manifest that
-    does not list the files a build must have.
+    Raises IndexFormatError for a missing or damaged file, for a manifest that
+    does not list the files a build must have, and for vectors of another dimension than it says.
     """
     build = build or current_build(data_dir)
     manifest = read_manifest(data_dir, build)
@@ -202,7 +222,22 @@ def verify_index(data_dir: Path, build: Path | None = None) -> dict:
         path = build / name
         if not path.exists() or _sha256(path) != expected:
             raise IndexFormatError(f"index file {path} is missing or damaged; rebuild the index")
+    shape = np.load(build / "passage_vectors.npy", mmap_mode="r", allow_pickle=False).shape  # reads the header only
+    if len(shape) != 2 or shape[1] != manifest["dimension"]:
+        raise IndexFormatError(
+            f"the index in {data_dir} holds vectors of shape {shape}, but its manifest says "
+            f"{manifest['dimension']} dimensions; rebuild it: python -m index build --index {data_dir}"
+        )
     return manifest
+
+
+def indexed_ids(data_dir: Path) -> frozenset[str]:
+    """The ids of the documents in the current build; none when there is no readable build."""
+    try:
+        documents = json.loads((current_build(data_dir) / "documents.json").read_text(encoding="utf-8"))
+        return frozenset(str(document["doc_id"]) for document in documents)
+    except (StoreError, OSError, ValueError, KeyError, TypeError):
+        return frozenset()
 
 
 def read_index(data_dir: Path) -> StoredIndex:

@@ -81,7 +81,7 @@ class Library:
         stored = store.read_index(index_dir)
         model_name = stored.manifest["model"]
         if corpus_dir is not None:
-            scan = scan_corpus(corpus_dir)
+            scan = scan_corpus(corpus_dir, keep_text=False)
             if corpus_fingerprint(scan.documents, model_name) != stored.manifest["corpus_fingerprint"]:
                 raise StaleIndexError(
                     f"the index in {index_dir} was built from other documents than {corpus_dir} holds now; "

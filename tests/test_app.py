@@ -125,6 +125,19 @@ def test_first_start_builds_the_missing_index(tmp_path, monkeypatch):
     assert "harbour opens at dawn" in page_html(app)
 
 
+@pytest.mark.parametrize("metadata", ["{bad json", '{"one.txt": {"title": 5}}'], ids=["malformed", "wrong type"])
+def test_a_broken_metadata_file_is_reported_and_the_library_searched_as_last_built(tmp_path, monkeypatch, metadata):
+    app = app_on_transcript(
+        tmp_path, monkeypatch, "one.txt", "Answer: The harbour opens at dawn and closes at dusk every day.\n"
+    )
+    (tmp_path / "corpus" / "library.json").write_text(metadata, encoding="utf-8")
+    app.text_input[0].input("When does the harbour open?").run()
+    assert not app.exception
+    shown = app.error[0].value.replace("\\", "")  # as typed: Markdown's escapes taken out
+    assert "searched as last built" in shown and "library.json" in shown
+    assert "harbour opens at dawn" in page_html(app)
+
+
 def compare_script():
     import app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -76,7 +77,10 @@ def test_rebuild_after_one_file_changes_embeds_only_the_new_text(tmp_path):
     )
     second = build_index(corpus, tmp_path / "index")
     assert second.embedded == 1  # one new passage of one sentence: one new text
-    after = {p.passage_id: p for p in read_index(tmp_path / "index").passages}
+    rebuilt = read_index(tmp_path / "index")
+    assert first.reused == 0  # nothing came before it, whatever texts repeat within it
+    assert second.reused == len({*rebuilt.passage_hashes, *rebuilt.sentence_hashes, *rebuilt.context_hashes}) - 1
+    after = {p.passage_id: p for p in rebuilt.passages}
     assert set(before) < set(after)  # every old id survives: shared citations stay valid
 
 
@@ -109,6 +113,28 @@ def test_damaged_file_is_detected_not_loaded(tmp_path):
     report = build_index(tmp_path / "corpus", tmp_path / "index")  # what the message tells the user to do
     assert not report.up_to_date
     assert len(read_index(tmp_path / "index").passages) == report.passages
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda m: m.pop("model"), "'model' is missing"),
+        (lambda m: m.pop("corpus_fingerprint"), "'corpus_fingerprint' is missing"),
+        (lambda m: m.update(dimension="abc"), "'dimension' is missing or not int"),
+        (lambda m: m.update(dimension=768), "but its manifest says 768 dimensions"),
+    ],
+    ids=["no model", "no fingerprint", "dimension not a number", "dimension of another model"],
+)
+def test_a_damaged_manifest_is_refused_and_rebuilt(tmp_path, edit, message):
+    build_index(small_corpus(tmp_path / "corpus"), tmp_path / "index")
+    path = current_build(tmp_path / "index") / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexFormatError, match=re.escape(message)):
+        read_index(tmp_path / "index")
+    assert not build_index(tmp_path / "corpus", tmp_path / "index").up_to_date  # what the message tells
+    assert read_index(tmp_path / "index").manifest["dimension"] == 384
 
 
 def test_a_build_replaced_while_it_is_read_gives_way_to_the_new_one(tmp_path, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from index import PROJECT_ROOT, build_index
+from index.embedding import DEFAULT_MODEL, resolve_model
 from index.errors import IndexMissingError, LibraryError
-from index.formats import MAX_DOCUMENT_BYTES, docx_text, html_text
+from index.formats import MAX_DOCUMENT_BYTES, MAX_UNPACKED_BYTES, docx_text, extract, html_text
 from index.manage import add_documents, remove_document, set_metadata
 from index.store import read_index
 from retrieval import Library, ask
-from tests.fixtures.documents import HOSTILE_HTML, locked_pdf, make_docx, make_pdf
+from tests.fixtures.documents import HOSTILE_HTML, locked_pdf, make_docx, make_pdf, zip_bomb_docx
 
 BRIDGE_PDF = make_pdf(
     [
@@ -97,6 +99,16 @@ def test_a_copy_extracted_by_an_older_verbatim_is_extracted_again(library_dirs):
     assert "The harbour works end in October" in text and "March" not in text
 
 
+def test_opening_a_library_only_reads_its_folder(library_dirs):
+    corpus, index = library_dirs
+    add_documents(corpus, [("harbour.html", HOSTILE_HTML.encode())])
+    build_index(corpus, index)
+    shutil.rmtree(corpus / ".text")
+    library = Library.open(index, corpus)  # still up to date: the text is extracted again, in memory
+    assert "The harbour works end in October" in library.documents["harbour"].text
+    assert not (corpus / ".text").exists()
+
+
 def test_definition_lists_keep_a_label_and_its_words_on_their_own_lines():
     page = b"<dl><dt>Question:</dt><dd>Will you run?</dd><dt>Minister Jones:</dt><dd>No.</dd></dl><ul><li>A</li></ul>"
     assert html_text(Path("port.html"), page).text == "Question:\nWill you run?\nMinister Jones:\nNo.\nA\n"
@@ -117,6 +129,13 @@ def test_a_page_that_leaves_out_its_closing_head_tag_keeps_its_body():
 )
 def test_a_page_whose_text_sits_inside_page_chrome_keeps_it(page):
     assert "Answer: The harbour opens at dawn." in html_text(Path("port.html"), page).text
+
+
+def test_a_page_nested_a_hundred_thousand_deep_is_read_at_once():
+    """Closing each of 100,000 nested <nav> once searched all the open ones: minutes, not a second."""
+    depth = 100_000
+    page = b"<p>Minister Jones: The dams hold.</p>" + b"<nav>" * depth + b"menu" + b"</nav>" * depth + b"<p>Thanks.</p>"
+    assert extract(Path("deep.html"), page).text == "Minister Jones: The dams hold.\nThanks.\n"
 
 
 def test_word_tables_are_read_row_by_row_in_document_order():
@@ -152,6 +171,17 @@ def test_adding_one_document_embeds_only_its_text_and_keeps_other_ids(library_di
     assert not (corpus / ".text" / "bridge.pdf.txt").exists()
 
 
+def test_a_library_built_with_another_model_keeps_it_when_documents_change(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    add_documents(corpus, [("ferry.txt", FERRY_TXT)])
+    chosen = resolve_model(DEFAULT_MODEL)  # the bundled model named by its folder: another model to the index
+    build_index(corpus, index, chosen)
+    add_documents(corpus, [("port.docx", PORT_DOCX)])
+    report = build_index(corpus, index)  # as `python -m index add` and the app's upload run it
+    assert read_index(index).manifest["model"] == chosen
+    assert report.reused > 0 and report.embedded == 1  # the port's one-sentence passage, nothing else
+
+
 def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
     corpus, _ = library_dirs
     assert add_documents(corpus, [("copy-of-ferry.txt", FERRY_TXT)])[0].status == "duplicate"
@@ -175,6 +205,7 @@ def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
         ("locked.pdf", LOCKED_PDF, "is password-protected"),
         ("scan.pdf", make_pdf([""]), "no text layer"),
         ("huge.txt", b"a" * (MAX_DOCUMENT_BYTES + 1), "is 52,428,801 bytes; the limit is 50 MiB"),
+        ("bomb.docx", zip_bomb_docx(MAX_UNPACKED_BYTES), "it may be a zip bomb"),
         ("../escape.txt", FERRY_TXT, "unsafe file name"),
         ("folder/inner.txt", FERRY_TXT, "unsafe file name"),
         (".hidden.txt", FERRY_TXT, "unsafe file name"),
@@ -190,6 +221,26 @@ def test_bad_input_is_rejected_with_a_reason_and_nothing_is_written(library_dirs
     assert sorted(p.name for p in corpus.iterdir()) == before
     assert not (corpus.parent / "escape.txt").exists()
     assert build_index(corpus, index).up_to_date  # the library is untouched
+
+
+@pytest.mark.parametrize(
+    ("break_it", "problem"),
+    [
+        (lambda corpus: (corpus / "library.json").write_text('{"ferry.txt": {"title": 5}}'), "must be text, not 5"),
+        (lambda corpus: (corpus / "FERRY.TXT").write_bytes(b"Answer: The volcano erupted."), "same document id"),
+    ],
+    ids=["metadata typo", "same name in other capitals"],
+)
+def test_a_document_already_indexed_is_never_dropped_for_a_problem_with_its_file(library_dirs, break_it, problem):
+    corpus, index = library_dirs
+    break_it(corpus)
+    with pytest.raises(LibraryError, match=problem) as refused:
+        build_index(corpus, index)
+    assert "left as it was" in str(refused.value)
+    library = Library.open(index)
+    assert ask(library, "Does the night ferry still run?").hits[0].passage.text == (
+        "The night ferry was cancelled for the winter season."
+    )
 
 
 def test_removing_from_a_mistyped_folder_names_it_and_creates_nothing(tmp_path):
