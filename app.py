@@ -30,7 +30,7 @@ from retrieval.citations import (
 )
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import escaped, highlighted_html, label_text
-from retrieval.quotes import MIXED_TEXT, VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
+from retrieval.quotes import ASSEMBLED_TEXT, MIXED_TEXT, VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
 
 HELP = """
 **Ask** a question in your own words. Verbatim finds the passages of the library
@@ -424,6 +424,8 @@ def show_check(library: Library, check: QuoteCheck) -> None:
     """The verdict on a quote and every place that supports it."""
     banner = {"exact": st.success, "close": st.warning, "paraphrase": st.info, "not_found": st.error}[check.verdict]
     banner(VERDICT_TEXT[check.verdict])
+    if check.assembled:
+        st.error(ASSEMBLED_TEXT)
     for match in check.matches:
         passage = library.passage(match.passage_id) if match.passage_id else None
         role = "the questioner's words, not the official's" if match.role == "question" else match.role

@@ -4,8 +4,9 @@ Verdicts, strongest first:
 - exact: the quote's words stand in the library as they are, in order (punctuation,
   white space and case aside), at every place listed;
 - close: nearly these words: some omitted (an ellipsis included, or an editor's
-  words in square brackets standing for the source's), added, changed or
-  reordered; a word-level diff shows how, and one changed word may reverse the meaning;
+  words in square brackets standing for the source's), added or changed; a
+  word-level diff shows how, and one changed word may reverse the meaning. Or
+  assembled: each sentence stands in the library, exactly or closely, but apart;
 - paraphrase: no close wording, but a sentence says something similar; never a
   quotation, and its diff flags a figure or negation that differs as for close;
 - not_found: no close wording, and no sentence similar enough in meaning to call it a paraphrase.
@@ -25,8 +26,10 @@ import numpy as np
 
 from index.chunking import document_label
 from index.lexical import STOP_WORDS
+from index.sentences import sentence_spans
 from index.shingles import SHINGLE, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
+from retrieval.facts import MONTH_NAMES
 from retrieval.library import Library
 from retrieval.markup import has_markup, shown_text
 
@@ -43,6 +46,9 @@ MAX_ELLIPSIS_GAP = 120
 # How many of the likeliest alignments of a near-verbatim quote with a document are compared.
 ALIGNMENTS_TRIED = 3
 MIXED_TEXT = "These words run from one speaker's turn into another's: no one person said them all."
+ASSEMBLED_TEXT = (
+    "Assembled: each sentence stands in the library, but not together; they were said apart, as each match shows."
+)
 VERDICT_TEXT = {
     "exact": "Exact: these words are in the library.",
     "close": "Close: the source's wording differs; check every marked change, since one word can reverse the meaning.",
@@ -102,6 +108,11 @@ def _figures(words: list[str]) -> Counter:
     return Counter(str(_NUMBER_WORDS.get(w, w)) for w in words if w in _NUMBER_WORDS or any(c.isdigit() for c in w))
 
 
+def _months(text: str) -> Counter:
+    """The months a text names, written with their capital ("May 20", never "may")."""
+    return Counter(w for w in re.findall(r"\w+", text) if w in MONTH_NAMES)
+
+
 def _negations(words: list[str]) -> int:
     """How many words deny: "not", "never", "don't"; "do not" and "don't" deny alike."""
     return sum(w in _NEGATIONS or w.endswith(("n't", "n’t")) for w in words)
@@ -130,7 +141,7 @@ class DiffPart:
         return {"op": self.op, "quote": self.quote, "source": self.source}
 
     def turns_meaning(self) -> str:
-        """ "a figure" or "a negation" when this change can turn the statement around, else "".
+        """ "a figure", "a date" (a month) or "a negation" when this change can turn the statement around, else "".
 
         Words the quote leaves out are checked for negations only: a figure left out is an
         omission the quote may mark ("…"), a dropped "not" turns the meaning around.
@@ -140,6 +151,8 @@ class DiffPart:
         quoted, said = (re.findall(r"[\w’']+", side.lower()) for side in (self.quote, self.source))
         if self.op != "omitted" and _figures(quoted) != _figures(said):
             return "a figure"
+        if self.op != "omitted" and _months(self.quote) != _months(self.source):
+            return "a date"
         if _negations(quoted) != _negations(said) or any(_negated(a, b) for a in quoted for b in said):
             return "a negation"
         return ""
@@ -171,7 +184,7 @@ class QuoteMatch:
 
     @property
     def meaning_changes(self) -> tuple[str, ...]:
-        """A sentence for each change that can turn the statement around: a figure or a negation that differs."""
+        """A sentence for each change that can turn the statement around: a figure, month or negation that differs."""
         return tuple(
             f"{p.turns_meaning().capitalize()} differs: {p.describe()}." for p in self.diff if p.turns_meaning()
         )
@@ -204,10 +217,16 @@ class QuoteCheck:
     quote: str
     verdict: Verdict
     matches: tuple[QuoteMatch, ...]
+    assembled: bool = False  # its sentences stand in the library, but apart: one match per sentence, in order
 
     def to_dict(self, library: Library) -> dict:
         """The JSON object of ``python -m retrieval cite --json``."""
-        return {"quote": self.quote, "verdict": self.verdict, "matches": [m.to_dict(library) for m in self.matches]}
+        return {
+            "quote": self.quote,
+            "verdict": self.verdict,
+            "assembled": self.assembled,
+            "matches": [m.to_dict(library) for m in self.matches],
+        }
 
 
 def _check_quote(quote: str) -> str:
@@ -503,6 +522,21 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
     return min((typed, shown), key=strength)
 
 
+def _assembled(library: Library, quote: str) -> QuoteCheck | None:
+    """A quote whose sentences each stand in the library, exactly or closely, though not together
+    (two places joined into one quotation): close, with each sentence's best match. None otherwise."""
+    sentences = [quote[start:end] for start, end in sentence_spans(quote)]
+    if len(sentences) < 2 or any(len(words(sentence)) < SHINGLE for sentence in sentences):
+        return None
+    matches = []
+    for sentence in sentences:
+        check = _verify(library, sentence)
+        if check.verdict not in ("exact", "close"):
+            return None
+        matches.append(check.matches[0])
+    return QuoteCheck(quote, "close", tuple(matches), assembled=True)
+
+
 def _verify(library: Library, quote: str) -> QuoteCheck:
     # Spaces of the same length keep every word's offset into the quote.
     unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
@@ -523,6 +557,9 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     close = _close(library, quote, quote_words, anchors, elided, editors) if anchors else []
     if close:
         return QuoteCheck(quote, "close", tuple(close))
+    assembled = _assembled(library, quote)
+    if assembled:
+        return assembled
     paraphrases = _paraphrases(library, quote)
     if paraphrases:
         return QuoteCheck(quote, "paraphrase", tuple(paraphrases))

@@ -69,9 +69,13 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
             "A negation differs: the quote adds “[not]”, which the source lacks.",
         ),
         ("We have opened three new embassies in Africa and plan to open 7 more within two years", None),
+        (
+            "Vladimir Putin proposed this initiative during a meeting with the Foreign Ministry leadership on July 14",
+            "A date differs: the quote has “July” where the source has “June”.",
+        ),
         ("which have been created over years through attempts to drag Ukraine to NATO", None),
     ],
-    ids=["figure", "prefix", "added not", "harmless", "editor's not", "digits for words", "to for into"],
+    ids=["figure", "prefix", "added not", "harmless", "editor's not", "digits for words", "to for into", "month"],
 )
 def test_a_close_quote_that_turns_a_figure_or_a_negation_around_is_flagged(library, quote, warning):
     check = verify_quote(library, quote)
@@ -123,6 +127,26 @@ def test_words_cut_from_a_quote_without_a_mark_show_as_omitted_never_as_changed(
     match = check.matches[0]
     assert [d.source for d in match.diff if d.op != "equal"] == left_out
     assert match.text.endswith(quote.split()[-1])  # the citation runs to the quote's last word
+
+
+def test_a_quote_joined_from_sentences_said_apart_is_flagged_and_each_checked(library):
+    check = verify_quote(
+        library,
+        "A temporary ceasefire and a conflict freeze are unacceptable solutions. They have wasted about $900 "
+        "billion on that.",
+    )
+    assert (check.verdict, check.assembled) == ("close", True)
+    assert [m.citation.rsplit(" — ", 1)[1] for m in check.matches] == ["Q1 ¶1", "Q1 ¶5"]
+    assert check.matches[1].meaning_changes == ("A figure differs: the quote has “900” where the source has “200”.",)
+    deputy_then_minister = verify_quote(
+        library,
+        "Washington perceives this as a method to foment discontent within Cuba. In October 2024, President "
+        "Vladimir Putin issued a set of instructions",
+    )
+    assert deputy_then_minister.assembled and [m.role for m in deputy_then_minister.matches] == ["question", "answer"]
+    said_together = "The ultimate goal is to hold general elections, the results of which will be recognised by all. "
+    assert not verify_quote(library, said_together + "Undoubtedly, this is a challenging").assembled
+    assert not verify_quote(library, said_together + "Undoubtedly, this is an easy").assembled  # close, one place
 
 
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
