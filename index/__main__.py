@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 from index import Settings, VerbatimError, build_index
+from index.build import built_from
+from index.corpus import scan_corpus
 from index.embedding import DEFAULT_MODEL
 from index.errors import LibraryError, StoreError
 from index.formats import MAX_DOCUMENT_BYTES
@@ -23,8 +25,6 @@ def show_progress(stage: str, done: int, total: int) -> None:
 
 def status(corpus: Path, index: Path) -> int:
     """Print the library's documents, the index's model, size and health; 1 when it needs a rebuild."""
-    from retrieval import Library, StaleIndexError
-
     try:
         stored = read_index(index)
     except StoreError as err:
@@ -43,10 +43,12 @@ def status(corpus: Path, index: Path) -> int:
             f"  {document.doc_id}: {document.title} ({document.date or 'no date'}), "
             f"{counts[document.doc_id]} passages, indexed {indexed}"
         )
-    try:
-        Library.open(index, corpus)
-    except StaleIndexError:
-        print(f"health: out of date with {corpus}; run: python -m index build")
+    scan = scan_corpus(corpus, keep_text=False)
+    for problem in scan.problems:
+        print(f"problem: {problem}")
+    if not built_from(scan, manifest):
+        fix = "fix the problems above, then run" if scan.problems else "run"
+        print(f"health: out of date with {corpus}; {fix}: python -m index build")
         return 1
     print("health: every file matches its checksum; up to date with the corpus")
     return 0

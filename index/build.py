@@ -84,6 +84,11 @@ def corpus_fingerprint(documents: tuple[LoadedDocument, ...], model_name: str, w
     return digest.hexdigest()
 
 
+def built_from(scan: CorpusScan, manifest: dict) -> bool:
+    """Whether the build with this manifest holds exactly the documents of ``scan``."""
+    return corpus_fingerprint(scan.documents, manifest["model"]) == manifest["corpus_fingerprint"]
+
+
 def _indexed_times(documents: tuple[Document, ...], previous: dict, now: str) -> dict:
     """When each document's current text was first indexed: kept from the last build if unchanged."""
     times = {}

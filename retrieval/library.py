@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.build import corpus_fingerprint
+from index.build import built_from
 from index.corpus import scan_corpus
 from index.embedding import Embedder
+from index.labels import TIME
 from index.records import Document, Passage
 from retrieval.citations import attribution
 from retrieval.errors import QueryError, StaleIndexError
@@ -32,7 +33,7 @@ def _typed_label(label: str) -> str:
 # then the page for a PDF (", p. 4") and the last timestamp of a transcript (", 00:12:31").
 _MARK = re.compile(
     r"^(?P<head>.*) ¶(?P<first>\d+)(?:–(?P<last>\d+))?(?P<part>[a-z]*)"
-    r"(?P<where>(?:, p\. \d+)?(?:, \d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)?)$"
+    rf"(?P<where>(?:, p\. \d+)?(?:, {TIME})?)$"
 )
 
 
@@ -80,13 +81,11 @@ class Library:
         """
         stored = store.read_index(index_dir)
         model_name = stored.manifest["model"]
-        if corpus_dir is not None:
-            scan = scan_corpus(corpus_dir, keep_text=False)
-            if corpus_fingerprint(scan.documents, model_name) != stored.manifest["corpus_fingerprint"]:
-                raise StaleIndexError(
-                    f"the index in {index_dir} was built from other documents than {corpus_dir} holds now; "
-                    f"update it with: python -m index build --corpus {corpus_dir} --index {index_dir}"
-                )
+        if corpus_dir is not None and not built_from(scan_corpus(corpus_dir, keep_text=False), stored.manifest):
+            raise StaleIndexError(
+                f"the index in {index_dir} was built from other documents than {corpus_dir} holds now; "
+                f"update it with: python -m index build --corpus {corpus_dir} --index {index_dir}"
+            )
         return cls(stored, index_dir, Embedder(model_name))
 
     @cached_property
@@ -213,10 +212,10 @@ class Library:
         passage = self.passages[int(rows[i])]
         return passage if passage.start <= offset < passage.end else None
 
-    def neighbours(self, passage: Passage, before: int = 1, after: int = 1) -> list[Passage]:
-        """The passage with up to ``before``/``after`` passages of the same document around it."""
+    def neighbours(self, passage: Passage) -> list[Passage]:
+        """The passage with the passages just before and after it in the same document, in reading order."""
         row = self.row_of[passage.passage_id]
-        lo, hi = max(0, row - before), min(len(self.passages), row + after + 1)
+        lo, hi = max(0, row - 1), min(len(self.passages), row + 2)
         return [p for p in self.passages[lo:hi] if p.doc_id == passage.doc_id]
 
     def question_text(self, passage: Passage) -> str:

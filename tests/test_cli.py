@@ -7,10 +7,10 @@ import os
 import subprocess
 import sys
 
-from index import PROJECT_ROOT
+from index import PROJECT_ROOT, build_index
 from retrieval import Answer
 from retrieval.__main__ import format_answer
-from tests.conftest import source_text
+from tests.conftest import source_text, write_transcript
 
 ITEM_FIELDS = {"text", "doc_id", "title", "source", "start", "end", "citation", "score"}
 PASSAGE_FIELDS = ITEM_FIELDS | {"passage_id", "section", "speaker", "role"}
@@ -122,6 +122,21 @@ def test_adding_to_a_mistyped_library_folder_changes_nothing(tmp_path):
     result = run("index", "add", note, "--corpus", mistyped, "--index", str(index))
     assert result.returncode == 1 and "there is no library folder" in result.stderr
     assert not (tmp_path / "corpsu").exists() and not index.exists()
+
+
+def test_status_tells_whether_the_index_holds_the_library_as_it_is(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_transcript(corpus, "ferry.txt", "Answer: The night ferry was cancelled for the winter season.\n")
+    build_index(corpus, index)
+    where = ("--corpus", str(corpus), "--index", str(index))
+    healthy = run("index", "status", *where)
+    assert healthy.returncode == 0 and "up to date with the corpus" in healthy.stdout
+    (corpus / "library.json").write_text('{"ferry.txt": {"title": "Night ferry"}}', encoding="utf-8")
+    stale = run("index", "status", *where)
+    assert stale.returncode == 1 and "out of date" in stale.stdout
+    (corpus / "library.json").write_text('{"ferry.txt": {"title": 5}}', encoding="utf-8")
+    broken = run("index", "status", *where)
+    assert broken.returncode == 1 and "must be text, not 5" in broken.stdout + broken.stderr
 
 
 def test_a_citation_opened_with_json_gives_the_passage_its_question_and_neighbours(bundled_index):
