@@ -16,6 +16,7 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # Passages are paragraph-sized: long enough to carry a point, short enough that the
 # cited span is precise; well inside the model's 256-token input.
 PASSAGE_TOKEN_BUDGET = 200
+BATCH_SIZE = 32  # texts embedded at once in a build; progress is reported after each batch
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -98,12 +99,10 @@ class Embedder:
         """Word pieces the model's tokenizer makes of ``text``, special tokens excluded."""
         return len(self.model.tokenizer(text, add_special_tokens=False, truncation=False)["input_ids"])
 
-    def encode(
-        self, texts: Sequence[str], progress: ProgressCallback | None = None, batch_size: int = 32
-    ) -> np.ndarray:
+    def encode(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Unit-length embeddings of ``texts``, one row each, calling ``progress(done, total)``."""
         _use_threads(None)
-        return self._encode(texts, progress, batch_size)
+        return self._encode(texts, progress, BATCH_SIZE)
 
     def _encode(self, texts: Sequence[str], progress: ProgressCallback | None, batch_size: int) -> np.ndarray:
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)

@@ -10,8 +10,8 @@ DENSE_WEIGHT = 0.8
 RRF_K = 60
 
 
-def normalise(scores: np.ndarray, floor: float = 0.0) -> np.ndarray:
-    """Scores rescaled to [0, 1] between a fixed floor and the best score present; below the floor is 0.
+def normalise(scores: np.ndarray) -> np.ndarray:
+    """Scores rescaled to [0, 1] between 0 and the best score present; a negative score is 0.
 
     A fixed floor rather than the list's own minimum keeps a weak list weak:
     min-max would stretch any list, however poor, to span 0..1.
@@ -19,9 +19,9 @@ def normalise(scores: np.ndarray, floor: float = 0.0) -> np.ndarray:
     if scores.size == 0:
         return scores
     top = scores.max()
-    if top <= floor:
+    if top <= 0:
         return np.zeros_like(scores)
-    return np.clip((scores - floor) / (top - floor), 0.0, 1.0)
+    return np.clip(scores / top, 0.0, 1.0)
 
 
 def convex(dense: np.ndarray, lexical: np.ndarray, dense_weight: float = DENSE_WEIGHT) -> np.ndarray:

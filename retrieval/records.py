@@ -15,7 +15,6 @@ class Hit:
     document: Document
     score: float  # the ranking score of the mode used
     dense: float  # cosine similarity of question and passage
-    lexical: float  # BM25 score
     highlights: tuple[tuple[int, int], ...] = ()  # answer-sentence spans inside the passage
 
     def to_dict(self) -> dict:

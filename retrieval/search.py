@@ -144,7 +144,6 @@ def rank(
             document=library.documents[library.passages[candidates[i]].doc_id],
             score=float(score[i]),
             dense=float(dense[i]),
-            lexical=float(lexical[i]),
         )
         for i in order
     ]
