@@ -8,6 +8,7 @@ VERBATIM_MODEL choose another library or model.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -210,10 +211,10 @@ def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
     return tuple(docs), role, k
 
 
-def cite_link(passage: Passage, start: int | None = None, end: int | None = None) -> str:
-    """The passage's citation label as a link that opens it on the Cite page."""
+def cite_link(passage: Passage, start: int | None = None, end: int | None = None, label: str = "") -> str:
+    """The citation label (the passage's own by default) as a link that opens the passage on the Cite page."""
     href = escaped(citation_link(passage, start, end))
-    return f'<a class="citation" href="{href}" target="_self">{escaped(passage.label)}</a>'
+    return f'<a class="citation" href="{href}" target="_self">{escaped(label or passage.label)}</a>'
 
 
 def answer_sentence_html(number: int, sentence: AnswerSentence, after: str = "") -> str:
@@ -393,18 +394,19 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
     if question:
         html_block(f"<small><b>Question:</b> {escaped(question)}</small>")
     for neighbour in library.neighbours(passage):
-        body = highlighted_html(neighbour.text, neighbour.start, spans if neighbour == passage else [])
+        body = highlighted_html(neighbour.text, neighbour.start, spans)  # cited words may run on into the next
         who = f"{escaped(neighbour.speaker or 'unattributed')} ({neighbour.role})"
         css = "cited-passage" if neighbour == passage else "passage"
         label = escaped(neighbour.label) if neighbour == passage else cite_link(neighbour)  # step to a neighbour
         st.markdown(f'<div class="{css}"><small>{label} · {who}</small><br>{body}</div>', unsafe_allow_html=True)
     cited = document.text[spans[0][0] : spans[0][1]]
+    labelled = replace(passage, label=library.span_label(passage, *spans[0]))  # "¶5–6" when the words run on
     st.caption("Copy the citation")
-    st.code(as_plain(passage, document, start, end), language=None)
+    st.code(as_plain(labelled, document, start, end), language=None)
     # Absolute, so the link still opens this passage when pasted into notes or a draft.
     base = app_root(st.context.url or "", PAGE_PATHS)
-    st.code(as_markdown(passage, citation_link(passage, start, end, base)), language=None)
-    st.code(as_quotation(cited, passage, document), language=None)
+    st.code(as_markdown(labelled, citation_link(passage, start, end, base)), language=None)
+    st.code(as_quotation(cited, labelled, document), language=None)
 
 
 def show_diff(match: QuoteMatch) -> str:
@@ -430,7 +432,7 @@ def show_check(library: Library, check: QuoteCheck) -> None:
         passage = library.passage(match.passage_id) if match.passage_id else None
         role = "the questioner's words, not the official's" if match.role == "question" else match.role
         with st.container(border=True):
-            link = cite_link(passage, match.start, match.end) if passage else escaped(match.citation)
+            link = cite_link(passage, match.start, match.end, match.citation) if passage else escaped(match.citation)
             html_block(
                 f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
                 f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>"
@@ -466,7 +468,8 @@ def cite_page() -> None:
         except VerbatimError as err:
             show_error(str(err))
             return
-        start, end = cited_span(passage, params.get("start"), params.get("end")) or (None, None)
+        span = cited_span(passage, params.get("start"), params.get("end"), library.turn_end(passage))
+        start, end = span or (None, None)
         if start is None and ("start" in params or "end" in params):
             st.warning(
                 "The link's start and end do not mark words of this passage (mistyped, or cut short): "

@@ -24,14 +24,20 @@ def citation_link(passage: Passage, start: int | None = None, end: int | None = 
     return f"{base.rstrip('/')}/{CITE_PAGE}?{urlencode(params)}" if base else f"{CITE_PAGE}?{urlencode(params)}"
 
 
-def cited_span(passage: Passage, start: str | None, end: str | None) -> tuple[int, int] | None:
-    """The document span a link's ``start``/``end`` parameters mark in the passage, or None when
-    they are missing or do not mark words inside it."""
+def cited_span(
+    passage: Passage, start: str | None, end: str | None, until: int | None = None
+) -> tuple[int, int] | None:
+    """The document span a link's ``start``/``end`` parameters mark from the passage, or None when
+    they are missing or do not mark words starting inside it and ending by ``until`` (a document
+    offset: the end of the speaker's turn, for words quoted across a paragraph break; by default
+    the passage's end)."""
     if not (start and end and re.fullmatch("[0-9]{1,9}", start) and re.fullmatch("[0-9]{1,9}", end)):
         return None
-    if not int(start) < int(end) <= len(passage.text):
+    first, last = int(start), int(end)
+    reach = (passage.end if until is None else until) - passage.start
+    if not (first < len(passage.text) and first < last <= reach):
         return None
-    return passage.start + int(start), passage.start + int(end)
+    return passage.start + first, passage.start + last
 
 
 def app_root(page_url: str, page_paths: Iterable[str]) -> str:

@@ -37,6 +37,11 @@ _MARK = re.compile(
 )
 
 
+def _turn_of(passage: Passage) -> tuple:
+    """What passages of one speaker's turn share: their document, turn, section and speaker."""
+    return (passage.doc_id, passage.turn, passage.section, passage.speaker)
+
+
 def _other_names(label: str) -> list[str]:
     """Labels a person may cite this passage by besides its own (typed form).
 
@@ -211,6 +216,27 @@ class Library:
             return None
         passage = self.passages[int(rows[i])]
         return passage if passage.start <= offset < passage.end else None
+
+    def turn_end(self, passage: Passage) -> int:
+        """Where the run of passages of the passage's speaker turn that it opens or continues ends:
+        words cited from the passage may run on to there (a quote across a paragraph break)."""
+        end = passage.end
+        for following in self.passages[self.row_of[passage.passage_id] + 1 :]:
+            if _turn_of(following) != _turn_of(passage):
+                break
+            end = following.end
+        return end
+
+    def span_label(self, passage: Passage, start: int, end: int) -> str:
+        """The citation label of the words ``start``..``end`` that begin in ``passage``: its own label,
+        or, when they run on into later paragraphs of the turn, one naming them all ("Q1 ¶5–6")."""
+        last = self.passage_at(passage.doc_id, end - 1)
+        first_mark, last_mark = _MARK.match(passage.label), _MARK.match(last.label) if last else None
+        if last == passage or not (first_mark and last_mark) or first_mark["head"] != last_mark["head"]:
+            return passage.label
+        last_paragraph = (last_mark["last"] or last_mark["first"]) + last_mark["part"]
+        first = first_mark["first"] + first_mark["part"]
+        return f"{first_mark['head']} ¶{first}–{last_paragraph}{first_mark['where']}"
 
     def neighbours(self, passage: Passage) -> list[Passage]:
         """The passage with the passages just before and after it in the same document, in reading order."""

@@ -265,7 +265,7 @@ def _match_at(library: Library, doc_row: int, first: int, last: int, similarity:
         text=document.text[start:end],
         similarity=similarity,
         passage_id=passage.passage_id if passage else "",
-        citation=passage.label if passage else document_label(document),
+        citation=library.span_label(passage, start, end) if passage else document_label(document),
         speaker=speaker,
         role=role,
         diff=tuple(diff),

@@ -214,6 +214,24 @@ def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, li
     assert any("— Sergey Lavrov, Duma Government Hour, 19 Feb 2025" in c.value for c in app.code)
 
 
+def test_a_cite_link_to_words_across_a_paragraph_break_marks_and_cites_both(bundled_index, library, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    first = next(p for p in library.passages if p.text.endswith("cannot create conditions for peace talks."))
+    start = first.end - len("These activities cannot create conditions for peace talks.")
+    end = library.turn_end(first)
+    app = AppTest.from_function(cite_script, default_timeout=120)
+    app.query_params.update(
+        {"passage": first.passage_id, "start": str(start - first.start), "end": str(end - first.start)}
+    )
+    app.run()
+    assert not app.exception and not app.warning
+    html = page_html(app)
+    assert "<mark>These activities cannot create conditions for peace talks.</mark>" in html
+    assert "<mark>A serious factor precluding the talks" in html  # the next paragraph, marked too
+    assert any(c.value.startswith(first.label + "–") for c in app.code)  # "… Q1 ¶5–6. …"
+
+
 def test_a_cite_link_whose_span_is_not_in_the_passage_says_so_and_the_quote_box_stays_reachable(
     bundled_index, library, monkeypatch
 ):

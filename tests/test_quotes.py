@@ -149,6 +149,18 @@ def test_a_quote_joined_from_sentences_said_apart_is_flagged_and_each_checked(li
     assert not verify_quote(library, said_together + "Undoubtedly, this is an easy").assembled  # close, one place
 
 
+def test_a_quote_across_a_paragraph_break_is_cited_to_both_paragraphs(library):
+    check = verify_quote(
+        library,
+        "These activities cannot create conditions for peace talks. A serious factor precluding the talks "
+        "is the loss of legitimacy by the Ukrainian authorities.",
+    )
+    match = check.matches[0]
+    assert (check.verdict, match.citation) == ("exact", "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q1 ¶5–6")
+    assert match.text.endswith("the loss of legitimacy by the Ukrainian authorities")
+    assert library.passage(match.passage_id).end < match.end <= library.turn_end(library.passage(match.passage_id))
+
+
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
     check = verify_quote(library, "<b>NATO</b> continued its **confrontational** policies")
     assert check.verdict == "exact" and check.quote == "NATO continued its **confrontational** policies"
@@ -253,6 +265,8 @@ def test_quotation_with_attribution_and_link():
     marked = cited_span(moved, "2", "10")
     assert marked is not None and moved.text[marked[0] - moved.start : marked[1] - moved.start] == text[2:10]
     assert cited_span(passage, "2", "999") is None and cited_span(passage, "5", "5") is None
+    assert cited_span(passage, "2", "30", until=passage.end + 20) == (12, 40)  # on into the turn's next paragraph
+    assert cited_span(passage, "30", "35", until=passage.end + 20) is None  # but it must begin in this one
     assert cited_span(passage, "-1", "4") is None and cited_span(passage, None, "4") is None
     assert cited_span(passage, "²", "5") is None  # a digit to str.isdigit, not to int()
     assert cited_span(passage, "1", "9" * 5000) is None  # int() refuses over 4,300 digits
