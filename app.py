@@ -439,7 +439,7 @@ def show_check(library: Library, check: QuoteCheck) -> None:
             )
             if match.role == "mixed":
                 st.warning(MIXED_TEXT)
-            for change in match.meaning_changes:
+            for change in (*match.meaning_changes, *match.editors_words):
                 st.error(label_text(change))  # the quote's and the source's words, shown as typed
             if check.verdict in ("close", "paraphrase"):
                 st.markdown(f'<p class="quote-diff">{show_diff(match)}</p>', unsafe_allow_html=True)

@@ -77,7 +77,7 @@ def format_check(check: QuoteCheck) -> str:
         lines.append(f"  {match.citation} — {who}, similarity {match.similarity:.2f}")
         if match.role == "mixed":
             lines.append(f"  ! {MIXED_TEXT}")
-        lines += [f"  ! {change}" for change in match.meaning_changes]
+        lines += [f"  ! {change}" for change in (*match.meaning_changes, *match.editors_words)]
         lines.append(textwrap.indent(textwrap.fill(match.text, 96), "     "))
         changes = [d for d in match.diff if d.op != "equal"]
         lines += [f"     {d.op}: quote “{d.quote}” / source “{d.source}”" for d in changes]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from itertools import groupby
 from typing import Literal
@@ -29,7 +29,7 @@ from index.lexical import STOP_WORDS
 from index.sentences import sentence_spans
 from index.shingles import SHINGLE, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
-from retrieval.facts import MONTH_NAMES
+from retrieval.facts import MONTH_NAMES, QUALIFIERS
 from retrieval.library import Library
 from retrieval.markup import has_markup, shown_text
 
@@ -108,6 +108,10 @@ def _figures(words: list[str]) -> Counter:
     return Counter(str(_NUMBER_WORDS.get(w, w)) for w in words if w in _NUMBER_WORDS or any(c.isdigit() for c in w))
 
 
+# "approximately", "more than", "up to", …: what a figure's qualifier claims ("about" 80 is not "over" 80).
+_QUALIFIER = re.compile(r"(?i)\b(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\b")
+
+
 def _months(text: str) -> Counter:
     """The months a text names, written with their capital ("May 20", never "may")."""
     return Counter(w for w in re.findall(r"\w+", text) if w in MONTH_NAMES)
@@ -141,7 +145,8 @@ class DiffPart:
         return {"op": self.op, "quote": self.quote, "source": self.source}
 
     def turns_meaning(self) -> str:
-        """ "a figure", "a date" (a month) or "a negation" when this change can turn the statement around, else "".
+        """ "a figure", "a date" (a month), "a figure's qualifier" ("approximately" for "more than") or
+        "a negation" when this change can turn the statement around, else "".
 
         Words the quote leaves out are checked for negations only: a figure left out is an
         omission the quote may mark ("…"), a dropped "not" turns the meaning around.
@@ -153,6 +158,9 @@ class DiffPart:
             return "a figure"
         if self.op != "omitted" and _months(self.quote) != _months(self.source):
             return "a date"
+        qualifiers = [{QUALIFIERS[q.lower()] for q in _QUALIFIER.findall(side)} for side in (self.quote, self.source)]
+        if self.op == "changed" and all(qualifiers) and qualifiers[0] != qualifiers[1]:
+            return "a figure's qualifier"
         if _negations(quoted) != _negations(said) or any(_negated(a, b) for a in quoted for b in said):
             return "a negation"
         return ""
@@ -181,6 +189,15 @@ class QuoteMatch:
     role: str  # "answer", "question", "" (outside any passage) or "mixed": the words run across speakers
     diff: tuple[DiffPart, ...] = ()
     speakers: tuple[tuple[str, str], ...] = ()  # (speaker, role) of each speaker the words run through
+    unbracketed: tuple[str, ...] = ()  # the source's "[words]", an editor's, that the quote gives as the speaker's
+
+    @property
+    def editors_words(self) -> tuple[str, ...]:
+        """A sentence for each of the source's bracketed insertions the quote passes off as spoken."""
+        return tuple(
+            f"The source puts “{inserted}” in square brackets: an editor's words, not the speaker's."
+            for inserted in self.unbracketed
+        )
 
     @property
     def meaning_changes(self) -> tuple[str, ...]:
@@ -206,6 +223,7 @@ class QuoteMatch:
             "similarity": round(self.similarity, 4),
             "diff": [part.to_dict() for part in self.diff],
             "meaning_changes": list(self.meaning_changes),
+            "editors_words": list(self.editors_words),
             "speakers": [{"speaker": speaker, "role": role} for speaker, role in self.speakers],
         }
 
@@ -522,6 +540,13 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
     return min((typed, shown), key=strength)
 
 
+def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
+    """The match, noting each of the source's bracketed insertions ("allow [the West] to re-arm")
+    that the quote gives without its brackets, as though the speaker had said it."""
+    inserted = [m[0] for m in _EDITORIAL.finditer(match.text) if words(m[0]) and m[0] not in quote]
+    return replace(match, unbracketed=tuple(text.strip("[]") for text in inserted)) if inserted else match
+
+
 def _assembled(library: Library, quote: str) -> QuoteCheck | None:
     """A quote whose sentences each stand in the library, exactly or closely, though not together
     (two places joined into one quotation): close, with each sentence's best match. None otherwise."""
@@ -546,7 +571,8 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
             exact = _exact(library, forms, _anchors(library, forms))
             if exact:
                 docs = library.stored.quotes.token_docs
-                return QuoteCheck(quote, "exact", tuple(_match_at(library, int(docs[a]), a, b, 1.0) for a, b in exact))
+                matches = (_match_at(library, int(docs[a]), a, b, 1.0) for a, b in exact)
+                return QuoteCheck(quote, "exact", tuple(_brackets_noted(match, quote) for match in matches))
     # Otherwise an editor's words in brackets stand where the source has its own, as an
     # omission does: the source's words around them must match, and the diff shows them
     # as the quote's own.
@@ -556,7 +582,7 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     elided = len(_pieces(quote)) > 1 or bool(editors)
     close = _close(library, quote, quote_words, anchors, elided, editors) if anchors else []
     if close:
-        return QuoteCheck(quote, "close", tuple(close))
+        return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
     assembled = _assembled(library, quote)
     if assembled:
         return assembled

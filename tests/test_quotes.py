@@ -73,9 +73,23 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
             "Vladimir Putin proposed this initiative during a meeting with the Foreign Ministry leadership on July 14",
             "A date differs: the quote has “July” where the source has “June”.",
         ),
+        (
+            "In China, approximately 80 sites dedicated to our fallen soldiers have been registered",
+            "A figure's qualifier differs: the quote has “approximately” where the source has “more than”.",
+        ),
         ("which have been created over years through attempts to drag Ukraine to NATO", None),
     ],
-    ids=["figure", "prefix", "added not", "harmless", "editor's not", "digits for words", "to for into", "month"],
+    ids=[
+        "figure",
+        "prefix",
+        "added not",
+        "harmless",
+        "editor's not",
+        "digits for words",
+        "to for into",
+        "month",
+        "qualifier",
+    ],
 )
 def test_a_close_quote_that_turns_a_figure_or_a_negation_around_is_flagged(library, quote, warning):
     check = verify_quote(library, quote)
@@ -159,6 +173,15 @@ def test_a_quote_across_a_paragraph_break_is_cited_to_both_paragraphs(library):
     assert (check.verdict, match.citation) == ("exact", "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q1 ¶5–6")
     assert match.text.endswith("the loss of legitimacy by the Ukrainian authorities")
     assert library.passage(match.passage_id).end < match.end <= library.turn_end(library.passage(match.passage_id))
+
+
+def test_a_quote_that_drops_the_sources_own_brackets_is_warned_of_the_editors_words(library):
+    unbracketed = verify_quote(library, "which would only allow the West to re-arm Ukraine")
+    assert unbracketed.verdict == "exact"
+    assert unbracketed.matches[0].editors_words == (
+        "The source puts “the West” in square brackets: an editor's words, not the speaker's.",
+    )
+    assert verify_quote(library, "which would only allow [the West] to re-arm Ukraine").matches[0].editors_words == ()
 
 
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):
