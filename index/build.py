@@ -16,7 +16,7 @@ import numpy as np
 
 from index import store
 from index.chunking import MIN_PASSAGE_TOKENS, chunk_document
-from index.corpus import CorpusScan, LoadedDocument, doc_id_for, scan_corpus
+from index.corpus import CorpusScan, LoadedDocument, doc_id_for, remove_orphan_texts, scan_corpus
 from index.embedding import DEFAULT_MODEL, Embedder, content_hash
 from index.errors import DocumentError, LibraryError, StoreError, VerbatimError
 from index.lexical import bm25_matrix
@@ -192,6 +192,7 @@ def build_index(
     # must not each build from a listing that misses the other's file.
     with exclusive_lock(index_dir):
         scan = scan_corpus(corpus_dir)
+        remove_orphan_texts(corpus_dir)
         indexed = store.indexed_ids(index_dir)
         lost = [problem for problem in scan.problems if doc_id_for(Path(problem.path)) in indexed]
         if lost:  # skipping the file would drop its document from the index

@@ -108,6 +108,20 @@ def converted_text(path: Path, data: bytes, keep: bool = True) -> tuple[Path, Ex
     return text_path, extracted
 
 
+def remove_orphan_texts(corpus_dir: Path) -> None:
+    """Delete the stored text of every converted file no longer in the folder (removed by hand),
+    so no removed document's words stay on disk. A copy is only a cache: one deleted while its
+    file is being added is extracted again."""
+    folder = corpus_dir / TEXT_DIR
+    if not folder.is_dir():
+        return
+    present = {path.name for path in corpus_dir.iterdir()}
+    for copy in folder.iterdir():
+        original = copy.name.removesuffix(copy.suffix)  # "talk.docx.txt" -> "talk.docx"
+        if copy.suffix in (".txt", ".json") and original not in present:
+            copy.unlink(missing_ok=True)
+
+
 def _stored_text(text_path: Path, info_path: Path, digest: str) -> Extracted | None:
     """The stored extraction of the original with this digest, or None when it is missing, stale or damaged."""
     try:

@@ -109,6 +109,16 @@ def test_opening_a_library_only_reads_its_folder(library_dirs):
     assert not (corpus / ".text").exists()
 
 
+def test_the_text_of_a_converted_file_removed_by_hand_goes_with_it(library_dirs):
+    corpus, index = library_dirs
+    add_documents(corpus, [("port.docx", PORT_DOCX)])
+    build_index(corpus, index)
+    assert (corpus / ".text" / "port.docx.txt").exists()
+    (corpus / "port.docx").unlink()
+    build_index(corpus, index)
+    assert not (corpus / ".text" / "port.docx.txt").exists() and not (corpus / ".text" / "port.docx.json").exists()
+
+
 def test_definition_lists_keep_a_label_and_its_words_on_their_own_lines():
     page = b"<dl><dt>Question:</dt><dd>Will you run?</dd><dt>Minister Jones:</dt><dd>No.</dd></dl><ul><li>A</li></ul>"
     assert html_text(Path("port.html"), page).text == "Question:\nWill you run?\nMinister Jones:\nNo.\nA\n"
