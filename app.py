@@ -234,13 +234,8 @@ def anchor(hit: Hit) -> str:
 def show_answer(answer: Answer) -> None:
     """The numbered answer sentences with their citations, or a plain 'not addressed'."""
     if not answer.answerable:
-        never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
-        st.warning(
-            label_text(
-                f"The library does not seem to address this question.{never} "
-                "The closest passages are listed below for reference, not as answers."
-            )
-        )
+        reference = " The closest passages are listed below for reference, not as answers."
+        st.warning(label_text(answer.not_addressed() + reference))
         return
     st.subheader("Answer")
     if not answer.sentences:

@@ -38,11 +38,8 @@ def format_answer(answer: Answer) -> str:
         why = "the filters leave none, or (with --mode bm25) none shares a word with the question"
         return "\n".join([*lines, f"No passages match: {why}."])
     if not answer.answerable:
-        never = f" It never mentions {', '.join(answer.unknown_names)}." if answer.unknown_names else ""
-        lines.append(f"The library does not seem to address this question.{never} Closest passages, for reference:")
-    for number, sentence in enumerate(answer.sentences, start=1):
-        lines.append(f"  [{number}] {sentence.text}")
-        lines.append(f"      — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label}")
+        lines.append(f"{answer.not_addressed()} Closest passages, for reference:")
+    lines += _sentence_lines(answer)
     lines.append("Passages:")
     for number, hit in enumerate(answer.hits, start=1):
         who = hit.passage.speaker or "unattributed"
@@ -61,10 +58,17 @@ def format_comparison(comparison: Comparison) -> str:
         if not column.addressed:
             lines.append("  does not address the question")
             continue
-        for number, sentence in enumerate(column.answer.sentences, start=1):
-            lines.append(f"  [{number}] {sentence.text}")
-            lines.append(f"      — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label}")
+        lines += _sentence_lines(column.answer)
     return "\n".join(lines)
+
+
+def _sentence_lines(answer: Answer) -> list[str]:
+    """The numbered answer sentences, each with its speaker and citation."""
+    lines = []
+    for number, sentence in enumerate(answer.sentences, start=1):
+        lines.append(f"  [{number}] {sentence.text}")
+        lines.append(f"      — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label}")
+    return lines
 
 
 def format_check(check: QuoteCheck) -> str:

@@ -84,6 +84,11 @@ class Answer:
     hits: tuple[Hit, ...]
     unknown_names: tuple[str, ...] = ()  # names or years of the question the library never mentions
 
+    def not_addressed(self) -> str:
+        """What to tell a person when the library does not address the question, and why if a name says so."""
+        never = f" It never mentions {', '.join(self.unknown_names)}." if self.unknown_names else ""
+        return f"The library does not seem to address this question.{never}"
+
     def to_dict(self) -> dict:
         """The JSON object of ``python -m retrieval ask --json``."""
         return {
