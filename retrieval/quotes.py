@@ -37,6 +37,9 @@ Verdict = Literal["exact", "close", "paraphrase", "not_found"]
 VERDICTS: tuple[Verdict, ...] = ("exact", "close", "paraphrase", "not_found")  # strongest first
 # Share of the quote's words a source span must match, in order, to count as close wording.
 CLOSE_SIMILARITY = 0.75
+# A quote whose words all stand in order within this many times its length is the source
+# cut without a mark ("…artificial obstacles is unacceptable"): close, the cut shown as omitted.
+CUT_REACH = 2
 # Cosine similarity of quote and source sentence from which a paraphrase is reported.
 PARAPHRASE_SIMILARITY = 0.75
 # A quote pasted with its HTML may be this long; what it shows must still fit MAX_QUESTION_CHARS.
@@ -46,6 +49,9 @@ MAX_ELLIPSIS_GAP = 120
 # How many of the likeliest alignments of a near-verbatim quote with a document are compared.
 ALIGNMENTS_TRIED = 3
 MIXED_TEXT = "These words run from one speaker's turn into another's: no one person said them all."
+# Words each sentence of an assembled quote needs: two of the quote index's runs, so that
+# finding it says where it was said, not that a few common words occur somewhere.
+ASSEMBLED_MIN_WORDS = 2 * SHINGLE
 ASSEMBLED_TEXT = (
     "Assembled: each sentence stands in the library, but not together; they were said apart, as each match shows."
 )
@@ -156,7 +162,9 @@ class DiffPart:
         quoted, said = (re.findall(r"[\w’']+", side.lower()) for side in (self.quote, self.source))
         if self.op != "omitted" and _figures(quoted) != _figures(said):
             return "a figure"
-        if self.op != "omitted" and _months(self.quote) != _months(self.source):
+        # A month only moved ("20 May" for "May 20") or abbreviated ("Feb") is no changed date.
+        months = (_months(self.quote), _months(self.source))
+        if self.op == "changed" and all(months) and months[0] != months[1]:
             return "a date"
         qualifiers = [{QUALIFIERS[q.lower()] for q in _QUALIFIER.findall(side)} for side in (self.quote, self.source)]
         if self.op == "changed" and all(qualifiers) and qualifiers[0] != qualifiers[1]:
@@ -395,7 +403,7 @@ def _close(
                 quote,
                 quote_words,
                 doc_row,
-                (start - n // 2 - reach, start + 2 * n + reach),
+                (start - n // 2 - reach, start + CUT_REACH * n + reach),
                 elided,
                 editors,
             )
@@ -446,7 +454,7 @@ def _aligned(
     similarity = 2 * matched / (n + editorial + len(source))
     # Every word of the quote in order, with at most as many left out between them as it
     # keeps, is the source cut without a mark: close, the cut shown as omitted.
-    cut = matched == n and len(source) <= 2 * n
+    cut = matched == n and len(source) <= CUT_REACH * n
     if matched / n < CLOSE_SIMILARITY or not (elided or cut or similarity >= CLOSE_SIMILARITY):
         return None
     _, parts = _diff(quote_words, quote, source, document.text, editors)
@@ -454,19 +462,22 @@ def _aligned(
 
 
 def _without_strays(blocks: list, forms: list[str]) -> list:
-    """The matching blocks without a lone function word at either end matched far beyond the rest.
+    """The matching blocks without a lone word at either end matched far beyond the rest.
 
     In "…drag Ukraine to NATO" against "…drag Ukraine into NATO, and with firmly putting
     an end to the…", the quote's "to" pairs with the later "to": the match would then
     stretch over the whole clause and fail, though only one word was changed. A lone
     word that says something ("…a truly final solution") is where the quote resumes after
-    a cut, and stays.
+    a cut, and stays, unless the match would then run past what a cut may span (``_aligned``).
     """
 
     def stray(word, neighbour) -> bool:
         before, after = (neighbour, word) if neighbour.a < word.a else (word, neighbour)
         gap_in_quote, gap_in_source = after.a - before.a - before.size, after.b - before.b - before.size
-        return word.size == 1 and forms[word.a] in STOP_WORDS and gap_in_source > gap_in_quote + 2
+        if word.size > 1 or gap_in_source <= gap_in_quote + 2:
+            return False
+        reach = max(b.b + b.size for b in blocks) - min(b.b for b in blocks)
+        return forms[word.a] in STOP_WORDS or reach > CUT_REACH * len(forms)
 
     while len(blocks) > 1 and stray(blocks[-1], blocks[-2]):
         blocks = blocks[:-1]
@@ -549,9 +560,12 @@ def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
 
 def _assembled(library: Library, quote: str) -> QuoteCheck | None:
     """A quote whose sentences each stand in the library, exactly or closely, though not together
-    (two places joined into one quotation): close, with each sentence's best match. None otherwise."""
+    (two places joined into one quotation): close, with each sentence's best match. None otherwise.
+
+    Each sentence needs ``ASSEMBLED_MIN_WORDS``: "We are ready." stands in many places by chance.
+    """
     sentences = [quote[start:end] for start, end in sentence_spans(quote)]
-    if len(sentences) < 2 or any(len(words(sentence)) < SHINGLE for sentence in sentences):
+    if len(sentences) < 2 or any(len(words(sentence)) < ASSEMBLED_MIN_WORDS for sentence in sentences):
         return None
     matches = []
     for sentence in sentences:

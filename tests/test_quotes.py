@@ -73,6 +73,7 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
             "Vladimir Putin proposed this initiative during a meeting with the Foreign Ministry leadership on July 14",
             "A date differs: the quote has “July” where the source has “June”.",
         ),
+        ("Zelensky’s presidential term expired on 20 May 2024", None),
         (
             "In China, approximately 80 sites dedicated to our fallen soldiers have been registered",
             "A figure's qualifier differs: the quote has “approximately” where the source has “more than”.",
@@ -88,6 +89,7 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
         "digits for words",
         "to for into",
         "month",
+        "day before month",
         "qualifier",
     ],
 )
@@ -143,6 +145,12 @@ def test_words_cut_from_a_quote_without_a_mark_show_as_omitted_never_as_changed(
     assert match.text.endswith(quote.split()[-1])  # the citation runs to the quote's last word
 
 
+def test_a_changed_last_word_found_far_on_is_a_change_not_a_cut(library):
+    check = verify_quote(library, "which have been created over years through attempts to drag Ukraine into Russia")
+    assert check.verdict == "close"
+    assert [(d.quote, d.source) for d in check.matches[0].diff if d.op != "equal"] == [("Russia", "NATO")]
+
+
 def test_a_quote_joined_from_sentences_said_apart_is_flagged_and_each_checked(library):
     check = verify_quote(
         library,
@@ -158,6 +166,8 @@ def test_a_quote_joined_from_sentences_said_apart_is_flagged_and_each_checked(li
         "Vladimir Putin issued a set of instructions",
     )
     assert deputy_then_minister.assembled and [m.role for m in deputy_then_minister.matches] == ["question", "answer"]
+    for short in ("We are ready. The West is not.", "We will not accept. We are ready to discuss."):
+        assert verify_quote(library, short).verdict == "not_found"  # a few common words stand anywhere
     said_together = "The ultimate goal is to hold general elections, the results of which will be recognised by all. "
     assert not verify_quote(library, said_together + "Undoubtedly, this is a challenging").assembled
     assert not verify_quote(library, said_together + "Undoubtedly, this is an easy").assembled  # close, one place
