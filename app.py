@@ -388,7 +388,7 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
     question = library.question_text(passage)
     if question:
         html_block(f"<small><b>Question:</b> {escaped(question)}</small>")
-    for neighbour in library.neighbours(passage):
+    for neighbour in library.neighbours(passage, through=spans[0][1]):
         body = highlighted_html(neighbour.text, neighbour.start, spans)  # cited words may run on into the next
         who = f"{escaped(neighbour.speaker or 'unattributed')} ({neighbour.role})"
         css = "cited-passage" if neighbour == passage else "passage"

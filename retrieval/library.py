@@ -15,6 +15,7 @@ from index.build import built_from
 from index.corpus import scan_corpus
 from index.embedding import Embedder
 from index.labels import TIME
+from index.lexical import analyse
 from index.records import Document, Passage
 from retrieval.citations import attribution
 from retrieval.errors import QueryError, StaleIndexError
@@ -131,8 +132,25 @@ class Library:
         """Row of each BM25 term in the weight matrix."""
         return {term: row for row, term in enumerate(self.stored.vocabulary)}
 
+    @cached_property
+    def described_by(self) -> dict[str, frozenset[str]]:
+        """The BM25 terms of each document's own description: its titles, place and speakers.
+
+        A name may stand there only: "Lavrov" is in the Duma transcript's labels, not its passages.
+        """
+        described = {}
+        for doc_id, document in self.documents.items():
+            speakers = {self.passages[row].speaker for row in self.rows_by_document[doc_id]}
+            words = " ".join((document.title, document.short_title, document.place, *speakers))
+            described[doc_id] = frozenset(analyse(words))
+        return described
+
     def mentions(self, term: str, doc_ids: Sequence[str] | None = None) -> bool:
-        """Whether a passage holds the BM25 ``term``; with ``doc_ids``, a passage of those documents."""
+        """Whether a passage, or a document's own description (see ``described_by``), holds the BM25
+        ``term``; with ``doc_ids``, one of those documents."""
+        chosen = doc_ids or tuple(self.documents)
+        if any(term in self.described_by[doc_id] for doc_id in chosen):
+            return True
         row = self.term_row.get(term)
         if row is None:
             return False
@@ -238,10 +256,18 @@ class Library:
         first = first_mark["first"] + first_mark["part"]
         return f"{first_mark['head']} ¶{first}–{last_paragraph}{first_mark['where']}"
 
-    def neighbours(self, passage: Passage) -> list[Passage]:
-        """The passage with the passages just before and after it in the same document, in reading order."""
+    def neighbours(self, passage: Passage, through: int = 0) -> list[Passage]:
+        """The passage with the passages just before and after it in the same document, in reading order;
+        after it, as many as hold words up to the document offset ``through`` (a citation running on)."""
         row = self.row_of[passage.passage_id]
-        lo, hi = max(0, row - 1), min(len(self.passages), row + 2)
+        hi = row + 2
+        while (
+            hi < len(self.passages)
+            and self.passages[hi - 1].doc_id == passage.doc_id
+            and self.passages[hi - 1].end < through
+        ):
+            hi += 1
+        lo, hi = max(0, row - 1), min(len(self.passages), hi)
         return [p for p in self.passages[lo:hi] if p.doc_id == passage.doc_id]
 
     def question_text(self, passage: Passage) -> str:

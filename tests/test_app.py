@@ -229,6 +229,8 @@ def test_a_cite_link_to_words_across_a_paragraph_break_marks_and_cites_both(bund
     html = page_html(app)
     assert "<mark>These activities cannot create conditions for peace talks.</mark>" in html
     assert "<mark>A serious factor precluding the talks" in html  # the next paragraph, marked too
+    last = library.passage_at(first.doc_id, end - 1)
+    assert f"<mark>{last.text[:40]}" in html  # and every paragraph after it the words run through
     assert any(c.value.startswith(first.label + "–") for c in app.code)  # "… Q1 ¶5–6. …"
 
 

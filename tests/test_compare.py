@@ -79,6 +79,9 @@ def test_a_document_that_never_names_what_the_question_asks_about_does_not_addre
     addressed = {c.doc_id: c.addressed for c in comparison.columns}
     assert addressed == {"duma-government-hour-2025-02-19": True, "mfa-answers-2024-diplomacy": False}
     assert ask(library, "What is the Caspian Sea convention?", doc_ids=["mfa-answers-2024-diplomacy"]).unknown_names
+    # A name a document gives only in its speaker labels or title is still its own: "Lavrov" in the Duma transcript.
+    lavrov = compare(library, "What did Lavrov say about Syria?")
+    assert all(column.addressed for column in lavrov.columns)
 
 
 def test_exports_round_trip_to_the_exact_source_spans(library):
