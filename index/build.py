@@ -182,7 +182,7 @@ def build_index(
     otherwise only texts whose content hash is not in the current build are
     embedded. Unreadable new files are skipped and reported; a file already indexed
     that can no longer be read (or whose metadata is wrong) stops the build with a
-    LibraryError, since skipping it would drop its document.
+    LibraryError, since skipping it would drop its document, except after a removal.
     ``after_removal`` says the caller has just removed a document: if none is
     left, or the documents left give nothing to search, the index is deleted,
     since it still holds the removed text. Otherwise an empty corpus folder
@@ -195,7 +195,9 @@ def build_index(
         remove_orphan_texts(corpus_dir)
         indexed = store.indexed_ids(index_dir)
         lost = [problem for problem in scan.problems if doc_id_for(Path(problem.path)) in indexed]
-        if lost:  # skipping the file would drop its document from the index
+        # Skipping the file would drop its document from the index; but a removed document's
+        # words must leave it, so after a removal the file is skipped and reported instead.
+        if lost and not after_removal:
             raise LibraryError(
                 "".join(f"{problem}\n" for problem in lost)
                 + "the index still holds "

@@ -232,11 +232,10 @@ def verify_index(data_dir: Path, build: Path | None = None) -> dict:
 
 
 def indexed_ids(data_dir: Path) -> frozenset[str]:
-    """The ids of the documents in the current build; none when there is no readable build."""
+    """The ids of the documents in the current build, from its manifest; none when there is no readable build."""
     try:
-        documents = json.loads((current_build(data_dir) / "documents.json").read_text(encoding="utf-8"))
-        return frozenset(str(document["doc_id"]) for document in documents)
-    except (StoreError, OSError, ValueError, KeyError, TypeError):
+        return frozenset(read_manifest(data_dir).get("indexed", {}))
+    except StoreError:
         return frozenset()
 
 

@@ -131,8 +131,9 @@ def _one_turn_a_line(labelled: list[int], blank_before: list[bool]) -> bool:
 
 
 def _punctuates_speech(text: str, spans: list[tuple[int, int]], labelled: dict[int, re.Match]) -> bool:
-    """Whether most speakers' lines end like sentences. An automatic caption export ends
-    none, and there a line without a full stop is speech like any other, not a heading."""
+    """Whether the speakers' lines end like sentences, more than one in ten of them. An automatic
+    caption export ends (almost) none, and there a line without a full stop is speech like any
+    other, not a heading; a panel's many "Right" and "Sure" leave its headings headings."""
     endings = []
     for i, label in labelled.items():
         start, end = spans[i]
@@ -140,7 +141,7 @@ def _punctuates_speech(text: str, spans: list[tuple[int, int]], labelled: dict[i
             endings.append(bool(_TERMINAL.search(text[start + label.end() : end])))
         elif i + 1 < len(spans):  # a label alone on its line has its words on the next
             endings.append(bool(_TERMINAL.search(text[slice(*spans[i + 1])])))
-    return 2 * sum(endings) >= len(endings)
+    return not endings or 10 * sum(endings) > len(endings)
 
 
 def _capitals_once(one_turn_a_line: bool, blank_before: bool, before: list[Paragraph]) -> CapitalsOnce:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from index import PROJECT_ROOT, build_index
+from index import PROJECT_ROOT, build_index, store
 from index.embedding import DEFAULT_MODEL, resolve_model
 from index.errors import IndexMissingError, LibraryError
 from index.formats import MAX_DOCUMENT_BYTES, MAX_UNPACKED_BYTES, docx_text, extract, html_text
@@ -251,6 +251,17 @@ def test_a_document_already_indexed_is_never_dropped_for_a_problem_with_its_file
     assert ask(library, "Does the night ferry still run?").hits[0].passage.text == (
         "The night ferry was cancelled for the winter season."
     )
+
+
+def test_a_removed_document_leaves_the_index_even_while_another_file_is_broken(library_dirs):
+    corpus, index = library_dirs
+    add_documents(corpus, [("port.docx", PORT_DOCX), ("lake.txt", b"Answer: The lake freezes every January.\n")])
+    build_index(corpus, index)
+    (corpus / "ferry.txt").write_bytes(b"Answer: \xff not UTF-8 any more\n")
+    remove_document(corpus, "port")
+    report = build_index(corpus, index, after_removal=True)  # as `index remove` and the Library page run it
+    assert [Path(problem.path).name for problem in report.problems] == ["ferry.txt"]  # reported, not hidden
+    assert store.indexed_ids(index) == {"lake"}  # the port's words are gone, whatever else is broken
 
 
 def test_removing_from_a_mistyped_folder_names_it_and_creates_nothing(tmp_path):

@@ -252,6 +252,13 @@ def test_in_a_transcript_without_full_stops_a_short_line_is_speech_not_a_heading
         ("Speaker 1", "Podcast episode 12", "He said it stays open And we will do it firmly"),
         ("Speaker 2", "Podcast episode 12", "Thank you"),
     ]
+    panel = (
+        "Energy panel\n\nModerator: Welcome to the panel on energy.\n\nTom Ward: Right\n\n"
+        "Moderator: Solar first. How fast is it growing?\n\nTom Ward: Sure\n\nModerator: Great\n\n"
+        "Tom Ward: It doubled in three years.\n\nModerator: Yes\n\nSession Two - Nuclear Power\n\n"
+        "Moderator: Absolutely\n\nTom Ward: Two reactors open this year.\n"
+    )
+    assert _turns_of(panel)[-1][2] == "Session Two - Nuclear Power"  # many one-word replies, still headings
 
 
 def test_a_heading_standing_apart_or_introducing_a_turn_is_still_a_heading():
