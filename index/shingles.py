@@ -20,9 +20,9 @@ SHINGLE = 3
 # (an "é" typed as "e" + U+0301) are not \w but belong to their word.
 # Chinese and Japanese put no spaces between words, so each of their characters counts
 # as a word: a quote of a whole sentence is then a run of words like any other.
-_UNSPACED = "\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+UNSPACED = "\u3040-\u30fa\u30fc-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-_WORD = re.compile(rf"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\w)(?:(?![{_UNSPACED}])[\w{_MARKS}])*")
+_WORD = re.compile(rf"[{UNSPACED}]|(?:(?![{UNSPACED}])\w)(?:(?![{UNSPACED}])[\w{_MARKS}])*")
 
 
 def word_form(word: str) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 from index.chunking import document_label
 from index.lexical import STOP_WORDS
 from index.sentences import sentence_spans
-from index.shingles import SHINGLE, shingle_hash, word_form, words
+from index.shingles import SHINGLE, UNSPACED, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
 from retrieval.facts import MONTH_NAMES, QUALIFIERS
 from retrieval.library import Library
@@ -70,6 +70,11 @@ _SIC = re.compile(r"(?i)\[\s*sic\s*\]")
 
 # A changed word among these turns a statement around, however close the rest of the quote is.
 _NEGATIONS = frozenset(["not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "without", "cannot"])
+# Chinese writes "not" as one character of a run without spaces (不接受, "does not accept").
+_NEGATIONS |= {"不", "没", "未"}
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+# Words as the meaning checks read them: "don't" whole, a Chinese or Japanese character alone.
+_TOKEN = re.compile(rf"[{UNSPACED}]|(?:(?![{UNSPACED}])[\w’'])+")
 _NEGATING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
 # Numbers in words, as the digits they stand for ("one" is left out: it is a pronoun too).
 _NUMBER_WORDS = dict(
@@ -110,8 +115,10 @@ _NUMBER_WORDS |= {"billion": 10**9, "billions": 10**9, "dozen": 12, "dozens": 12
 
 
 def _figures(words: list[str]) -> Counter:
-    """The numbers among the words, a word counting as its digits: "seven" and "7" are one figure."""
-    return Counter(str(_NUMBER_WORDS.get(w, w)) for w in words if w in _NUMBER_WORDS or any(c.isdigit() for c in w))
+    """The numbers among the words, a word counting as its digits: "seven" and "7" are one figure,
+    and so are "20th" and "20"."""
+    numbers = (_ORDINAL.sub(r"\1", w) for w in words if w in _NUMBER_WORDS or any(c.isdigit() for c in w))
+    return Counter(str(_NUMBER_WORDS.get(n, n)) for n in numbers)
 
 
 # "approximately", "more than", "up to", …: what a figure's qualifier claims ("about" 80 is not "over" 80).
@@ -159,7 +166,7 @@ class DiffPart:
         """
         if self.op == "equal":
             return ""
-        quoted, said = (re.findall(r"[\w’']+", side.lower()) for side in (self.quote, self.source))
+        quoted, said = (_TOKEN.findall(side.lower()) for side in (self.quote, self.source))
         if self.op != "omitted" and _figures(quoted) != _figures(said):
             return "a figure"
         # A month only moved ("20 May" for "May 20") or abbreviated ("Feb") is no changed date.

@@ -74,6 +74,7 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
             "A date differs: the quote has “July” where the source has “June”.",
         ),
         ("Zelensky’s presidential term expired on 20 May 2024", None),
+        ("Zelensky’s presidential term expired on May 20th, 2024", None),
         (
             "In China, approximately 80 sites dedicated to our fallen soldiers have been registered",
             "A figure's qualifier differs: the quote has “approximately” where the source has “more than”.",
@@ -87,10 +88,11 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
         "harmless",
         "editor's not",
         "digits for words",
-        "to for into",
         "month",
         "day before month",
+        "ordinal",
         "qualifier",
+        "to for into",
     ],
 )
 def test_a_close_quote_that_turns_a_figure_or_a_negation_around_is_flagged(library, quote, warning):
@@ -439,10 +441,13 @@ def test_a_quote_in_a_script_written_without_spaces_is_checked_character_by_char
         tmp_path,
         "briefing.txt",
         "Question: What is China's response to the new tariffs?\n\n"
-        "Answer: 中方坚决反对单边加征关税。我们将采取必要措施维护自身权益。\n",
+        "Answer: 中方坚决反对单边加征关税。我们将采取必要措施维护自身权益。我们不接受任何形式的官方往来。\n",
     )
     exact = verify_quote(library, "我们将采取必要措施")
     assert exact.verdict == "exact" and exact.matches[0].text == "我们将采取必要措施"
     changed = verify_quote(library, "我们将采取一切措施维护自身权益")
     assert changed.verdict == "close" and changed.matches[0].text == "我们将采取必要措施维护自身权益"
     assert [(p.quote, p.source) for p in changed.matches[0].diff if p.op == "changed"] == [("一切", "必要")]
+    dropped_not = verify_quote(library, "我们接受任何形式的官方往来")  # "we accept" for "we do not accept"
+    assert dropped_not.verdict == "close"
+    assert dropped_not.matches[0].meaning_changes == ("A negation differs: the quote leaves out the source's “不”.",)
