@@ -459,12 +459,12 @@ def cite_page() -> None:
     )
     if key:
         try:
-            passage = library.passage(key)
+            passage, cited_end = library.cited(key)
         except VerbatimError as err:
             show_error(str(err))
             return
         span = cited_span(passage, params.get("start"), params.get("end"), library.turn_end(passage))
-        start, end = span or (None, None)
+        start, end = span or ((passage.start, cited_end) if cited_end > passage.end else (None, None))
         if start is None and ("start" in params or "end" in params):
             st.warning(
                 "The link's start and end do not mark words of this passage (mistyped, or cut short): "

@@ -89,12 +89,13 @@ def format_check(check: QuoteCheck) -> str:
 
 
 def show_passage(library: Library, key: str, as_json: bool = False) -> int:
-    """Print a passage looked up by id or citation label, with its neighbours and the question it answers.
+    """Print a passage looked up by id or citation label, with its neighbours and the question it answers;
+    ">>" marks the cited passage, and every paragraph a range label ("Q1 ¶5–6") names.
 
     As JSON: ``{"passage", "question", "neighbours"}``, passages as items of ``ask``.
     """
     try:
-        passage = library.passage(key)
+        passage, cited_end = library.cited(key)
     except VerbatimError as err:
         if as_json:
             print(json.dumps({"id": key, "error": str(err)}, ensure_ascii=False))
@@ -106,14 +107,16 @@ def show_passage(library: Library, key: str, as_json: bool = False) -> int:
         item = {
             "passage": passage_item(passage, library.documents[passage.doc_id]),
             "question": question,
-            "neighbours": [passage_item(n, library.documents[n.doc_id]) for n in library.neighbours(passage)],
+            "neighbours": [
+                passage_item(n, library.documents[n.doc_id]) for n in library.neighbours(passage, through=cited_end)
+            ],
         }
         print(json.dumps(item, ensure_ascii=False))
         return 0
     if question:
         print(f"Question: {question}\n")
-    for neighbour in library.neighbours(passage):
-        marker = ">>" if neighbour == passage else "  "
+    for neighbour in library.neighbours(passage, through=cited_end):
+        marker = ">>" if neighbour == passage or passage.end <= neighbour.start < cited_end else "  "
         print(f"{marker} {neighbour.label} ({neighbour.speaker or 'unattributed'}, {neighbour.role})")
         print(textwrap.indent(textwrap.fill(neighbour.text, 96), f"{marker}    ") + "\n")
     return 0

@@ -27,7 +27,7 @@ def _typed_label(label: str) -> str:
     "¶ 2" for "¶2", and the full stop that ends it in a sentence or a plain citation."""
     label = re.sub(r"\s+[-–—]+\s+", " — ", " ".join(label.split())).rstrip(".")
     label = label.replace("¶ ", "¶")
-    return re.sub(r"(¶\d+)\s*[-–—]\s*(\d)", r"\1–\2", label).casefold()  # "¶1-2" for "¶1–2"
+    return re.sub(r"(¶\d+[a-z]*)\s*[-–—]\s*(\d)", r"\1–\2", label).casefold()  # "¶1-2" for "¶1–2"
 
 
 # The paragraph mark that ends a label: "¶4", "¶1–3" (paragraphs merged), "¶35b" (part of one),
@@ -56,10 +56,15 @@ def _other_names(label: str) -> list[str]:
         return []
     head, first, where = mark["head"], int(mark["first"]), mark["where"]
     last = int(mark["last"] or first)
-    names = [head]
+    names = [head, f"{head} ¶{first}{mark['part']}"]
     if mark["part"] in ("", "a"):
         names += [f"{head} ¶{paragraph}{suffix}" for paragraph in range(first, last + 1) for suffix in {where, ""}]
     return names
+
+
+# Paragraphs from one to another, as a citation of words running on across a paragraph break
+# names them: "Q1 ¶5–6", "¶35b–36a".
+_RANGE = re.compile(r"¶(?P<first>\d+[a-z]*)–(?P<last>\d+)(?P<part>[a-z]*)")
 
 
 @dataclass(frozen=True)
@@ -183,13 +188,46 @@ class Library:
 
         A label is found however it was pasted or typed: in any case, with extra
         spaces, or with a hyphen or en dash for the em dash. A paragraph merged into
-        a passage with its neighbours ("¶2" of "¶1–2") finds that passage.
+        a passage with its neighbours ("¶2" of "¶1–2") finds that passage, and so
+        does a range of paragraphs that starts in it ("¶2–4", see ``cited``).
         """
+        return self.cited(passage_id_or_label)[0]
+
+    def cited(self, passage_id_or_label: str) -> tuple[Passage, int]:
+        """The passage an id or citation label names, and the document offset where the words it
+        cites end: the passage's end, or for a range that runs on into later paragraphs of the
+        speaker's turn ("Q1 ¶5–6", the label of a quote across a paragraph break) the end of the
+        last paragraph named. QueryError when there is no such passage or range."""
         key = passage_id_or_label.strip()
         row = self.row_of.get(key, self.label_index.get(_typed_label(key)))
-        if row is None:
-            raise QueryError(f"no passage has the id or citation {passage_id_or_label!r}")
-        return self.passages[row]
+        if row is not None:
+            return self.passages[row], self.passages[row].end
+        typed = _typed_label(key)
+        paragraphs = _RANGE.search(typed)
+        if paragraphs:
+            head, where = typed[: paragraphs.start()], typed[paragraphs.end() :]
+            first = self.label_index.get(f"{head}¶{paragraphs['first']}{where}")
+            last = self.label_index.get(f"{head}¶{paragraphs['last']}{paragraphs['part']}")
+            if first is not None and last is not None:
+                passage = self.passages[first]
+                end = self._paragraph_end(self.passages[last], paragraphs["part"])
+                if passage.end <= end <= self.turn_end(passage):
+                    return passage, end
+        raise QueryError(f"no passage has the id or citation {passage_id_or_label!r}")
+
+    def _paragraph_end(self, passage: Passage, part: str) -> int:
+        """Where the paragraph that ``passage`` holds or starts ends: a paragraph named without a
+        part ("¶36") runs through every part it was split into ("¶36a", "¶36b")."""
+        mark = _MARK.match(passage.label)
+        end = passage.end
+        if part or mark is None or mark["part"] == "":
+            return end
+        for following in self.passages[self.row_of[passage.passage_id] + 1 :]:
+            following_mark = _MARK.match(following.label)
+            if not following_mark or (following_mark["head"], following_mark["first"]) != (mark["head"], mark["first"]):
+                break
+            end = following.end
+        return end
 
     @cached_property
     def rows_by_document(self) -> dict[str, list[int]]:

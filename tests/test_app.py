@@ -231,7 +231,14 @@ def test_a_cite_link_to_words_across_a_paragraph_break_marks_and_cites_both(bund
     assert "<mark>A serious factor precluding the talks" in html  # the next paragraph, marked too
     last = library.passage_at(first.doc_id, end - 1)
     assert f"<mark>{last.text[:40]}" in html  # and every paragraph after it the words run through
-    assert any(c.value.startswith(first.label + "–") for c in app.code)  # "… Q1 ¶5–6. …"
+    copied = next(c.value for c in app.code if c.value.startswith(first.label + "–")).split(". ")[0]  # "… Q1 ¶5–6"
+    typed = AppTest.from_function(cite_script, default_timeout=120)
+    typed.run()
+    typed.text_input[0].input(copied).run()  # the copied label opens both paragraphs, marked
+    assert not typed.exception and not typed.error
+    assert f"<mark>{first.text[:40]}" in page_html(
+        typed
+    ) and "<mark>A serious factor precluding the talks" in page_html(typed)
 
 
 def test_a_cite_link_whose_span_is_not_in_the_passage_says_so_and_the_quote_box_stays_reachable(

@@ -157,5 +157,15 @@ def test_a_citation_opened_with_json_gives_the_passage_its_question_and_neighbou
         == (item["passage"]["text"])
     )
     assert item["question"] and item["passage"] in item["neighbours"]
+    label = "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q1 ¶5-8"  # a range, as a quote running on is cited
+    ranged = run("retrieval", "cite", "--id", label, "--index", str(bundled_index))
+    assert [
+        line.split(" — ")[1].split(" (")[0] for line in ranged.stdout.splitlines() if line.startswith(">> MFA")
+    ] == [
+        "Q1 ¶5",
+        "Q1 ¶6",
+        "Q1 ¶7",
+        "Q1 ¶8",
+    ]
     missing = run("retrieval", "cite", "--id", "nowhere", "--json", "--index", str(bundled_index))
     assert missing.returncode == 1 and "no passage has the id" in json.loads(missing.stdout)["error"]

@@ -273,6 +273,28 @@ def test_a_paragraph_cited_by_its_own_number_finds_the_passage_that_holds_it(lib
     assert library.passage(split.removesuffix("a")).label == split
 
 
+def test_the_label_of_a_quote_across_a_paragraph_break_opens_every_paragraph_it_names(library):
+    check = verify_quote(
+        library,
+        "These activities cannot create conditions for peace talks. A serious factor precluding the talks "
+        "is the loss of legitimacy by the Ukrainian authorities.",
+    )
+    match = check.matches[0]  # cited "… Q1 ¶5–6", as the copy forms write it
+    first = library.passage(match.passage_id)
+    passage, end = library.cited(match.citation.replace("–", "-"))
+    assert passage == first and library.passage_at(first.doc_id, end - 1).label.endswith("Q1 ¶6")
+    assert end == library.passage_at(first.doc_id, end - 1).end and match.end <= end
+    split = next(p for p in library.passages if p.label.endswith("¶35a"))  # a paragraph in two parts
+    before = library.passages[library.row_of[split.passage_id] - 1]
+    assert library.cited(split.label.replace("¶35a", "¶34–35")) == (
+        before,
+        library.passages[library.row_of[split.passage_id] + 1].end,
+    )
+    for beyond in ("Q1 ¶6–5", "Q1 ¶5–40", "Q1 ¶8–9"):  # backwards, past the answer, into the next question
+        with pytest.raises(QueryError, match="no passage has the id or citation"):
+            library.cited(match.citation.replace("Q1 ¶5–6", beyond))
+
+
 def test_quotation_with_attribution_and_link():
     from index.records import Document, Passage
 
