@@ -332,6 +332,43 @@ def _exact(library: Library, forms: list[str], anchors: list[tuple[int, int]]) -
     )
 
 
+def _one_figure(words: list[tuple[int, int, str]], within: str, k: int) -> bool:
+    """Whether words ``k - 1`` and ``k`` are one figure split at its point or comma ("4.2", "200,000")."""
+    return 0 < k < len(words) and re.fullmatch(r"\d+[.,]\d+", within[words[k - 1][0] : words[k][1]]) is not None
+
+
+def _whole_figures(opcodes, quote_words, quote: str, source, text: str) -> list[tuple]:
+    """The matcher's opcodes with each change widened to the whole figures it cuts into, so that
+    "4.5" for "4.2" shows as that and not as "5" for "2": words split a figure at its point."""
+    ops = [list(op) for op in opcodes]
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        if op == "equal":
+            continue
+        before = ops[k - 1] if k else None
+        while (
+            before
+            and before[2] > before[1]
+            and ((i1 < i2 and _one_figure(quote_words, quote, i1)) or (j1 < j2 and _one_figure(source, text, j1)))
+        ):
+            i1, j1, before[2], before[4] = i1 - 1, j1 - 1, before[2] - 1, before[4] - 1
+        after = ops[k + 1] if k + 1 < len(ops) else None
+        while (
+            after
+            and after[2] > after[1]
+            and ((i1 < i2 and _one_figure(quote_words, quote, i2)) or (j1 < j2 and _one_figure(source, text, j2)))
+        ):
+            i2, j2, after[1], after[3] = i2 + 1, j2 + 1, after[1] + 1, after[3] + 1
+        ops[k] = [op, i1, i2, j1, j2]
+    merged: list[list] = []
+    for op in (op for op in ops if op[1] < op[2] or op[3] < op[4]):
+        if merged and op[0] != "equal" and merged[-1][0] != "equal":  # a change next to a change: one change
+            merged[-1][2], merged[-1][4] = op[2], op[4]
+            merged[-1][0] = "replace"
+        else:
+            merged.append(op)
+    return [tuple(op) for op in merged]
+
+
 def _diff(
     quote_words: list[tuple[int, int, str]],
     quote: str,
@@ -354,7 +391,7 @@ def _diff(
         return [DiffPart("added", quote[s:e], "") for s, e in editors if after <= s and e <= before]
 
     said_up_to = 0  # where the quote's last word placed so far ends
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _whole_figures(matcher.get_opcodes(), quote_words, quote, source, text):
         name = {"equal": "equal", "replace": "changed", "delete": "added", "insert": "omitted"}[op]
         if i1 == i2:
             parts.append(DiffPart(name, "", joined(source, text, j1, j2)))
@@ -561,7 +598,17 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
 def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
     """The match, noting each of the source's bracketed insertions ("allow [the West] to re-arm")
     that the quote gives without its brackets, as though the speaker had said it."""
-    inserted = [m[0] for m in _EDITORIAL.finditer(match.text) if words(m[0]) and m[0] not in quote]
+    said = " ".join(w for *_, w in words(quote))
+
+    def given_as_spoken(bracketed: str) -> bool:  # not left out ("[Laughter.]"), nor kept in its brackets
+        inside = " ".join(w for *_, w in words(bracketed))
+        return (
+            bool(inside)
+            and bracketed not in quote
+            and re.search(rf"(?<!\S){re.escape(inside)}(?!\S)", said) is not None
+        )
+
+    inserted = [m[0] for m in _EDITORIAL.finditer(match.text) if given_as_spoken(m[0])]
     return replace(match, unbracketed=tuple(text.strip("[]") for text in inserted)) if inserted else match
 
 
@@ -586,14 +633,15 @@ def _assembled(library: Library, quote: str) -> QuoteCheck | None:
 def _verify(library: Library, quote: str) -> QuoteCheck:
     # Spaces of the same length keep every word's offset into the quote.
     unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
-    if len(_pieces(quote)) == 1:  # brackets included: a transcript may itself write "[inaudible]"
-        for typed in dict.fromkeys((quote, unsic)):  # "[sic]" may be the transcript's own, or no word at all
-            forms = [w for *_, w in words(typed)]
-            exact = _exact(library, forms, _anchors(library, forms))
-            if exact:
-                docs = library.stored.quotes.token_docs
-                matches = (_match_at(library, int(docs[a]), a, b, 1.0) for a, b in exact)
-                return QuoteCheck(quote, "exact", tuple(_brackets_noted(match, quote) for match in matches))
+    # Tried as typed first, brackets and all: a transcript may itself write "[inaudible]", or "…"
+    # where the speaker trailed off.
+    for typed in dict.fromkeys((quote, unsic)):  # "[sic]" may be the transcript's own, or no word at all
+        forms = [w for *_, w in words(typed)]
+        exact = _exact(library, forms, _anchors(library, forms))
+        if exact:
+            docs = library.stored.quotes.token_docs
+            matches = (_match_at(library, int(docs[a]), a, b, 1.0) for a, b in exact)
+            return QuoteCheck(quote, "exact", tuple(_brackets_noted(match, quote) for match in matches))
     # Otherwise an editor's words in brackets stand where the source has its own, as an
     # omission does: the source's words around them must match, and the diff shows them
     # as the quote's own.

@@ -193,7 +193,9 @@ def test_cite_page_checks_a_misquote_and_shows_the_diff(bundled_index, monkeypat
     assert not app.error
     app.text_area[0].input("including more than 300,000 Russian citizens living there").run()
     # shown as plain text: every character Markdown would read is escaped
-    assert [e.value for e in app.error] == [r"A figure differs\: the quote has “300” where the source has “200”\."]
+    assert [e.value for e in app.error] == [
+        r"A figure differs\: the quote has “300,000” where the source has “200,000”\."
+    ]
 
 
 def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, library, monkeypatch):

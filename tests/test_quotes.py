@@ -53,7 +53,11 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
     [
         (
             "including more than 300,000 Russian citizens living there",
-            "A figure differs: the quote has “300” where the source has “200”.",
+            "A figure differs: the quote has “300,000” where the source has “200,000”.",
+        ),
+        (
+            "the Union's total GDP grew by 4.5 percent compared to the same period",
+            "A figure differs: the quote has “4.5” where the source has “4.2”.",
         ),
         (
             "Chisinau’s policy of imposing artificial obstacles to the region’s basic livelihood is acceptable",
@@ -83,6 +87,7 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
     ],
     ids=[
         "figure",
+        "decimal",
         "prefix",
         "added not",
         "harmless",
@@ -228,7 +233,7 @@ def test_an_ellipsis_is_read_as_an_omitted_middle(library):
     [
         "Our primary concern is the well-being of the people in [Moldova's breakaway region of] Transnistria",
         "Our primary concern is the well-being of the people in Transnistria, including [the] Russian citizens",
-        "The question is highly relevant. Our primary concern is the well-being of the people [...] in Transnistria",
+        "The question is highly relevant. Our primary concern is the well-being of the people [...] Transnistria",
     ],
     ids=["insertion", "replacing the source's words", "bracketed ellipsis"],
 )
@@ -376,6 +381,23 @@ def test_a_misquote_whose_opening_words_the_question_also_used_is_still_close(tm
     check = verify_quote(library, "the old museum in Munich is closed for renovation")
     assert check.verdict == "close" and check.matches[0].role == "answer"
     assert check.matches[0].text == "the old museum in Berlin is closed for renovation"
+
+
+def test_a_speakers_own_trailing_off_and_a_stage_direction_left_out_are_no_change(tmp_path):
+    library = library_of(
+        tmp_path,
+        "senate.txt",
+        "Senator Hale: We’ll see… The votes aren’t there yet, and the leader knows it.\n\n"
+        "Senator Ruiz: The company will pay for every dollar of the cleanup. [Laughter.] I know, I know.\n",
+    )
+    trailing = verify_quote(library, "We’ll see… The votes aren’t there yet")  # the source's own "…"
+    assert trailing.verdict == "exact" and trailing.matches[0].speaker == "Senator Hale"
+    without = verify_quote(library, "The company will pay for every dollar of the cleanup. I know, I know.")
+    assert without.matches[0].editors_words == ()  # "[Laughter.]" left out, not passed off as spoken
+    spoken = verify_quote(library, "every dollar of the cleanup. Laughter. I know")
+    assert spoken.matches[0].editors_words == (
+        "The source puts “Laughter.” in square brackets: an editor's words, not the speaker's.",
+    )
 
 
 def test_angle_brackets_that_are_the_sources_own_words_are_kept(tmp_path):
