@@ -75,6 +75,7 @@ class _HtmlText(HTMLParser):
         self.parts: list[str] = []
         self.skipped: list[str] = []  # the open elements whose text is left out, innermost last
         self.open_skipped: Counter[str] = Counter()  # how many of each are open, so a close costs no search
+        self.quotations = 0  # open <blockquote>s: a <footer> in one names the quote's source, no page chrome
 
     def _close(self, tag: str) -> None:
         # Closing an element also closes whatever was left open inside it.
@@ -86,14 +87,16 @@ class _HtmlText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "body":
             self._close("head")  # HTML5 lets a page leave out </head>
-        if tag in self.skip:
+        if tag in self.skip and not (tag in self.CHROME and self.quotations):
             self.skipped.append(tag)
             self.open_skipped[tag] += 1
+        self.quotations += tag == "blockquote"
         self._break(tag, opening=True)
 
     def handle_endtag(self, tag):
         if tag in self.skip:
             self._close(tag)
+        self.quotations = max(self.quotations - (tag == "blockquote"), 0)
         self._break(tag, opening=False)
 
     def _break(self, tag: str, opening: bool) -> None:

@@ -18,6 +18,8 @@ CapitalsOnce = Literal["never", "always", "before_a_sentence"]
 
 # Labels that name a role, not a person: "Question:", "Q:", "Answer:", "A:".
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
+# Labels of the side of an interview that asks ("Interviewer:", "Reporter 2:"): their turns are questions.
+ASKING_LABELS = frozenset(["interviewer", "reporter", "journalist", "correspondent", "questioner"])
 # Words that close a field's name and never a person's: "Key Findings:", "Next Steps:",
 # "Note to Editors:". ("Date" or "Place" may: "Kimiko Date:", "Francis Place:".)
 FIELD_WORDS = frozenset(
@@ -109,7 +111,7 @@ NUMBERED_ROLES = frozenset(
     ]
 )
 
-# A speaker label opens a line: one to four words, each capitalised (checked in
+# A speaker label opens a line: one to eight words (more than four only for an office), each capitalised (checked in
 # speaker_label, since any alphabet's capitals count) or a number ("Speaker 2"), and a
 # colon; the words follow on the same line or, when the label stands alone, on the next.
 # A timestamp may come first ("[00:12:31] Name:"), up to two asides after the name
@@ -121,7 +123,7 @@ TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"  # "0:03", "00:12:31", "00:12
 _STAMP_BEFORE = rf"(?:[\[(]?(?P<time>{TIME})[\])]?[ \t\xa0]+)?"
 _LABEL = re.compile(
     _STAMP_BEFORE + r"(?P<bold>\*\*|__)?"
-    r"(?P<label>[^\W\d_][\w’'.\-]*(?: (?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,3})"
+    r"(?P<label>[^\W\d_][\w’'.\-]*(?:[ \xa0](?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,7})"
     r"(?P<aside>(?:[ \t\xa0]*\([^()\r\n]{1,60}\)){1,2})?(?(bold)(?:\*\*|__)?)"
     r"(?::(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)|：[ \t\xa0]*"
     rf"|[ \t\xa0]+(?P<time_after>{TIME})[ \t\xa0]*$)"
@@ -130,8 +132,29 @@ _LABEL = re.compile(
 _BARE_Q = re.compile(_STAMP_BEFORE + r"(?P<label>Q)\.?[ \t\xa0]+(?=\S)(?![a-z])")
 # Lower-case words that may stand inside a name: "Ursula von der Leyen", "Charles de Gaulle".
 _NAME_PARTICLES = frozenset(
-    ["von", "van", "der", "den", "de", "du", "da", "di", "del", "della", "la", "le", "bin", "ibn", "al", "el", "ter"]
+    [
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "du",
+        "da",
+        "di",
+        "del",
+        "della",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "d",
+    ]
 )
+# Lower-case words joining the words of an office's title: "The Chancellor of the Exchequer".
+_OFFICE_JOINERS = frozenset(["of", "for", "the", "and", "to", "on", "in"])
 
 
 def speaker_label(
@@ -142,7 +165,8 @@ def speaker_label(
     A label the metadata names is one, however it is written. Otherwise no word of it
     may start in lower case, but for particles inside a name ("Ursula von der Leyen").
 
-    - Two to four such words read as a name ("Sergey Lavrov:"), unless one is a
+    - Two to four such words read as a name ("Sergey Lavrov:"), or up to eight naming an
+      office with its holder in brackets ("The Chancellor of the Exchequer (Rachel Reeves):"), unless one is a
       possessive ("Editor's Note:"), the last closes a field's name ("Key Findings:")
       or the first introduces a subject ("On Ukraine:").
     - A numbered label counts when its words name a role people speak in ("Speaker 2:",
@@ -150,21 +174,23 @@ def speaker_label(
       such labels are a cast (see ``repeated_labels``), not a programme ("Opening Session
       9:00"). A bare "Q" and a label in a script without capitals count when ``repeated``.
     - One word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts
-      when generic ("Answer:"); otherwise only a name, never a remark word, used as a
-      label more than once (``repeated``) or in capitals ("LAVROV:") where the layout
-      around it allows (``capitals_once``, which the structure reader decides).
+      when generic ("Answer:") or the asking side of an interview ("Interviewer:");
+      otherwise only a name, never a remark word, used as a label more than once
+      (``repeated``) or in capitals ("LAVROV:") where the layout around it allows
+      (``capitals_once``, which the structure reader decides).
     """
     match = _label_match(paragraph)
     if not match:
         return None
-    label = match["label"]
+    label = label_name(match)
     if any(label.casefold() == listed.casefold() for listed in (*settings.speakers, *settings.questioners)):
         return match
     if match.re is _BARE_Q:  # "Q Street was closed" asks nothing: a briefing's questions are many
         return match if label in repeated else None
-    if not _written_as_a_name(label):
+    office = _office(label, match)
+    if not _written_as_a_name(label, office) or (len(label.split()) > 4 and not office):
         return None
-    if label.lower() in GENERIC_LABELS:
+    if label.lower() in GENERIC_LABELS or label.lower() in ASKING_LABELS:
         return match
     words = label.lower().split()
     if any(word.isdigit() for word in words):
@@ -188,6 +214,11 @@ def speaker_label(
     return match
 
 
+def label_name(match: re.Match) -> str:
+    """The label's words as one name, a non-breaking space between them read as a space ("Mr\xa0Speaker")."""
+    return " ".join(match["label"].split())
+
+
 def _label_match(paragraph: str) -> re.Match | None:
     """The label opening the paragraph as written, whether or not it names a speaker.
 
@@ -196,12 +227,28 @@ def _label_match(paragraph: str) -> re.Match | None:
     return _BARE_Q.match(paragraph) or _LABEL.match(paragraph)
 
 
-def _written_as_a_name(label: str) -> bool:
+def _written_as_a_name(label: str, office: bool = False) -> bool:
     """Whether no word of the label starts in lower case, but for particles inside a name
-    ("Ursula von der Leyen"); a script without capitals passes."""
+    ("Ursula von der Leyen") or opening its last word ("Asaad al-Shaibani"), and, in an
+    ``office``, the words joining its title ("The Secretary of State for Defence"); a script
+    without capitals passes."""
     words = label.split()
     inside = range(1, len(words) - 1)
-    return not any(word[0].islower() and not (i in inside and word in _NAME_PARTICLES) for i, word in enumerate(words))
+
+    def allowed(i: int, word: str) -> bool:
+        if i in inside and (word in _NAME_PARTICLES or (office and word in _OFFICE_JOINERS)):
+            return True
+        return (
+            i > 0 and re.split(r"[-’']", word)[0] in _NAME_PARTICLES and re.search(r"[-’'][^\W\d_]", word) is not None
+        )
+
+    return not any(word[0].islower() and not allowed(i, word) for i, word in enumerate(words))
+
+
+def _office(label: str, match: re.Match) -> bool:
+    """Whether the label names an office with its holder in brackets after it, as Hansard writes
+    a minister: "The Secretary of State for Defence (John Healey):"."""
+    return label.startswith("The ") and bool(match.groupdict().get("aside"))
 
 
 # Stands in ``repeated_labels`` when most labels closed by a timestamp recur: a cast of
@@ -213,9 +260,9 @@ def repeated_labels(text: str, spans: list[tuple[int, int]]) -> frozenset[str]:
     """The labels that open more than one line, with ``TIMED_CAST`` when most lines holding a
     label closed by a timestamp hold one of these: then "John Smith  0:15" counts even if used once."""
     matches = [m for m in (_label_match(text[start:end]) for start, end in spans) if m]
-    counts = Counter(m["label"] for m in matches)
+    counts = Counter(label_name(m) for m in matches)
     repeated = {label for label, count in counts.items() if count > 1}
-    timed = [m["label"] in repeated for m in matches if m.groupdict().get("time_after")]
+    timed = [label_name(m) in repeated for m in matches if m.groupdict().get("time_after")]
     return frozenset(repeated | ({TIMED_CAST} if 2 * sum(timed) > len(timed) > 0 else set()))
 
 
@@ -229,12 +276,15 @@ def label_time(label: re.Match) -> str:
 def speaker_and_role(label: str, settings: DocumentSettings) -> tuple[str, Role]:
     """Who speaks under a label. "Answer:" names no one: unless the metadata does, it stays unattributed.
 
-    A label listed in the metadata's ``questioners`` (a journalist called by name) asks questions.
+    A label listed in the metadata's ``questioners`` (a journalist called by name) asks questions,
+    and so does one naming the asking side of an interview ("Interviewer:", "Reporter 2:").
     The metadata names a label in any capitals: "LAVROV:" is the "Lavrov" of ``speakers``.
     """
     folded = label.casefold()
     generic = GENERIC_LABELS.get(folded)
-    asks = any(folded == questioner.casefold() for questioner in settings.questioners)
+    asks = any(folded == questioner.casefold() for questioner in settings.questioners) or (
+        folded.rstrip(" 0123456789") in ASKING_LABELS
+    )
     role: Role = "question" if generic == "question" or asks else "answer"
     default = {"question": "Questioner", "answer": ""}.get(generic, label)
     return next((name for listed, name in settings.speakers.items() if listed.casefold() == folded), default), role

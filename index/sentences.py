@@ -14,9 +14,12 @@ _BOUNDARY = re.compile(
     r"|[。！？]+[”’」』）]*"
     r"|(?>\r\n|\n|\r)[ \t]*(?>\r\n|\n|\r)"
 )
-# Words whose trailing full stop does not end a sentence; an initial is checked for a capital in code.
+# Words whose trailing full stop does not end a sentence: titles before a name ("Sen. Hale",
+# "the right hon. Lady"), months before a day ("Jan. 6") and the like. An initial is checked
+# for a capital in code.
 _ABBREVIATION = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt|(?P<initial>[^\W\d_]))\.$"
+    r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt|Capt|Maj|Sgt|Adm|Gov|Sen|Rep|Hon|hon|Rt"
+    r"|Rev|Amb|Pres|Cllr|Jan|Feb|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Art|(?P<initial>[^\W\d_]))\.$"
 )
 
 

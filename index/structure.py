@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from index.corpus import DocumentSettings
-from index.labels import TIME, CapitalsOnce, label_time, repeated_labels, speaker_and_role, speaker_label
+from index.labels import TIME, CapitalsOnce, label_name, label_time, repeated_labels, speaker_and_role, speaker_label
 from index.records import Role
 
 Kind = Literal["text", "table", "heading", "contents", "boilerplate", "noise"]
@@ -84,10 +84,13 @@ def _subtract(start: int, end: int, excluded: list[tuple[int, int]]) -> list[tup
     return pieces
 
 
+# Invisible but not isspace(): a byte order mark, a zero-width space, and the marks that set
+# the direction of right-to-left text. Left at the start of a line they would hide its speaker label.
+_INVISIBLE = frozenset("\ufeff\u200b\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _blank(char: str) -> bool:
-    # A byte order mark (U+FEFF) or zero-width space is invisible but not isspace():
-    # left in place it would hide a speaker label at the start of a file.
-    return char.isspace() or char in "\ufeff\u200b"
+    return char.isspace() or char in _INVISIBLE
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -227,7 +230,7 @@ def classify(text: str, settings: DocumentSettings) -> list[Paragraph]:
         label = label_at(i, paragraphs)
         if label:
             time = label_time(label)
-            paragraphs.append(Paragraph(start, end, "text", label["label"], start + label.end(), time))
+            paragraphs.append(Paragraph(start, end, "text", label_name(label), start + label.end(), time))
         elif _markdown_heading(text, spans, i):
             paragraphs.append(Paragraph(start, end, "heading"))
         elif _under_a_bare_label(paragraphs) or _TERMINAL.search(words):

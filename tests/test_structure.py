@@ -180,6 +180,12 @@ def test_sentences_cover_every_word_and_respect_abbreviations():
     assert " ".join(text[s:e] for s, e in spans) == text
     initials = "They met É. Dupont and С. Лавров in Geneva. Talks began."
     assert [initials[s:e] for s, e in sentence_spans(initials)] == [initials[:43], "Talks began."]
+    titles = "The right hon. Lady left a black hole. Sen. Hale met Gov. Moore on Jan. 6 in Albany. Rep. Diaz did not."
+    assert [titles[s:e] for s, e in sentence_spans(titles)] == [
+        "The right hon. Lady left a black hole.",
+        "Sen. Hale met Gov. Moore on Jan. 6 in Albany.",
+        "Rep. Diaz did not.",
+    ]
 
 
 def test_sentences_end_in_scripts_without_capitals_or_spaces_too():
@@ -471,6 +477,35 @@ def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
     ]
 
 
+def test_office_holders_particles_invisible_marks_and_interviewers_as_transcripts_write_them():
+    commons = (
+        "Mr Speaker: I call the Secretary of State.\n\n"
+        "The Secretary of State for Defence (John Healey): We will spend 2.5 percent of GDP on defence.\n\n"
+        "The Chancellor of the Exchequer (Rachel Reeves): The rules are the rules.\n\n"
+        "Mr\xa0Speaker: Order. I call the shadow Minister.\n"
+    )
+    assert _speakers_of(commons) == [
+        "Mr Speaker",
+        "The Secretary of State for Defence",
+        "The Chancellor of the Exchequer",
+        "Mr Speaker",
+    ]
+    assert _speakers_of("The report of the committee on the budget for next year was late: nobody asked.\n") == [""]
+    talks = "Kaja Kallas: We stand ready to help.\n\nAsaad al-Shaibani: The Syrian people have waited for years.\n"
+    assert _speakers_of(talks) == ["Kaja Kallas", "Asaad al-Shaibani"]
+    arabic = "\u200fمراسل الجزيرة: ما موقفكم؟\n\n\u200fالمتحدث الرسمي: نرحب بالحوار.\n\n" * 2
+    assert _speakers_of(arabic) == ["مراسل الجزيرة", "المتحدث الرسمي"] * 2
+    interview = (
+        "Interviewer: The flood last April damaged four hundred homes. Where does the rebuilding stand?\n\n"
+        "Mayor Grant: Half of them are rebuilt.\n\nReporter 2: And the rest?\n"
+    )
+    assert [(speaker, role) for speaker, role, _, _ in _turns_of(interview)] == [
+        ("Interviewer", "question"),
+        ("Mayor Grant", "answer"),
+        ("Reporter 2", "question"),
+    ]
+
+
 def test_labels_and_sentences_in_scripts_without_capitals_or_latin_stops():
     text = (
         "Question: What is China's response to the new tariffs?\n\n毛宁：中方坚决反对。我们将采取必要措施。\n\n"
@@ -556,6 +591,13 @@ def test_a_heading_inside_left_out_page_chrome_leaves_no_blank_line_behind():
     assert html_text(Path("p.html"), page).text == "Answer: The port is open and\nships leave at dawn.\n"
     minified = b"<p>The talks went well<aside><h3>Related</h3><a href='/x'>Visas</a></aside>and resume in May.</p>"
     assert html_text(Path("m.html"), minified).text == "The talks went well\nand resume in May.\n"
+    quoted = (
+        b"<p>The governor spoke.</p><blockquote><p>We are asking for calm.</p>"
+        b"<footer>Statement from the Governor's office</footer></blockquote><footer>Contact us</footer>"
+    )
+    assert html_text(Path("q.html"), quoted).text == (
+        "The governor spoke.\nWe are asking for calm.\nStatement from the Governor's office\n"
+    )  # a quotation's source is kept, the page's footer is not
 
 
 def test_sentences_end_before_any_alphabets_capital_a_dash_or_a_blank_line():
