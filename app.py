@@ -238,6 +238,8 @@ def show_answer(answer: Answer) -> None:
         st.warning(label_text(answer.not_addressed() + reference))
         return
     st.subheader("Answer")
+    if answer.unmentioned():
+        st.warning(label_text(answer.unmentioned()))
     if not answer.sentences:
         st.info("No answer sentences among the passages found; see the passages below.")
     for number, sentence in enumerate(answer.sentences, start=1):

@@ -39,6 +39,8 @@ def format_answer(answer: Answer) -> str:
         return "\n".join([*lines, f"No passages match: {why}."])
     if not answer.answerable:
         lines.append(f"{answer.not_addressed()} Closest passages, for reference:")
+    elif answer.unmentioned():
+        lines.append(f"! {answer.unmentioned()}")
     lines += _sentence_lines(answer)
     lines.append("Passages:")
     for number, hit in enumerate(answer.hits, start=1):

@@ -24,8 +24,9 @@ ANSWERABLE_SIMILARITY = 0.35
 # passages about neighbouring topics are. A name is let through when the best passage
 # matches as well as a typical answered question does (the median best similarity
 # over the 52 dev questions of eval/ is 0.62), since another spelling or a capital
-# standing for its country (Kyiv for Kiev, Tehran for Iran) still gets answered. A
-# year has no other spelling, so an unknown year is never let through.
+# standing for its country (Kyiv for Kiev, Tehran for Iran) still gets answered; the
+# answer still names it, since the passages may be about a neighbour ("Africa" for
+# "Australia"). A year has no other spelling, so an unknown year is never let through.
 UNKNOWN_NAME_OVERRULE = 0.6
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][\w’'-]+|\d{4})\b")
 _YEAR = re.compile(r"\d{4}")
@@ -134,4 +135,4 @@ def ask(
     highlighted = [
         replace(h, highlights=tuple((s.start, s.end) for s in found if s.passage == h.passage)) for h in hits
     ]
-    return Answer(question, True, tuple(found), tuple(highlighted), ())
+    return Answer(question, True, tuple(found), tuple(highlighted), missing)  # names let through are still named

@@ -60,6 +60,11 @@ def test_unaddressed_question_is_said_plainly(app):
     assert any("does not seem to address" in w.value for w in app.warning)
     assert "Answer" not in [s.value for s in app.subheader]
     assert app.markdown and "<mark" not in page_html(app)  # the passages are for reference: none marked as answers
+    app.text_input[0].input("What is Russia's position on relations with Australia?").run()  # Africa matches well
+    assert "Answer" in [s.value for s in app.subheader]
+    assert [w.value for w in app.warning] == [
+        r"The library never mentions Australia\: check that these answers are about what you asked\."
+    ]
 
 
 def test_overlong_question_gets_a_message(app):

@@ -124,6 +124,9 @@ def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_n
     answer = ask(library, "What is the state of Russia's relations with Australia?")
     assert not answer.answerable and answer.unknown_names == ("Australia",)
     assert "Australia" not in " ".join(p.text for p in library.passages)
+    overruled = ask(library, "What is Russia's position on relations with Australia?")  # matches Africa well
+    assert overruled.answerable and overruled.unknown_names == ("Australia",)  # answered, with a caution
+    assert overruled.unmentioned().startswith("The library never mentions Australia:")
 
 
 def test_a_year_the_library_never_mentions_is_flagged_however_close_the_passages(library):
