@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from pathlib import Path
 
 from index import Settings, VerbatimError, build_index
 from index.build import built_from
-from index.corpus import scan_corpus
+from index.corpus import LoadedDocument, scan_corpus
 from index.embedding import DEFAULT_MODEL
 from index.errors import LibraryError, StoreError
 from index.formats import MAX_DOCUMENT_BYTES
@@ -21,6 +22,32 @@ def show_progress(stage: str, done: int, total: int) -> None:
     """Progress of embedding on standard error: live on a terminal, one line per stage otherwise."""
     if stage in ("passages", "sentences", "sentences in context") and (done == total or sys.stderr.isatty()):
         print(f"\rembedding {stage}: {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def _changes(documents: tuple[LoadedDocument, ...], manifest: dict) -> str:
+    """What differs between the documents and the build: "new: a; changed: b; removed: c", or why else."""
+    indexed = manifest.get("indexed", {})
+    texts = {loaded.document.doc_id: hashlib.sha256(loaded.document.text.encode()).hexdigest() for loaded in documents}
+    kinds = {
+        "new": [doc_id for doc_id in texts if doc_id not in indexed],
+        "changed": [
+            doc_id for doc_id, digest in texts.items() if indexed.get(doc_id, {}).get("sha256") not in (None, digest)
+        ],
+        "removed": [doc_id for doc_id in indexed if doc_id not in texts],
+    }
+    named = "; ".join(f"{kind}: {', '.join(ids)}" for kind, ids in kinds.items() if ids)
+    return named or "the metadata, the model or Verbatim's way of reading documents changed"
+
+
+def _cannot_add(path: Path) -> str:
+    """Why the file at ``path`` cannot be read for adding, or an empty string."""
+    if not path.exists():
+        return "no such file"
+    if not path.is_file():
+        return "not a file"
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        return f"over the {MAX_DOCUMENT_BYTES // 2**20} MiB limit"
+    return ""
 
 
 def status(corpus: Path, index: Path) -> int:
@@ -48,7 +75,8 @@ def status(corpus: Path, index: Path) -> int:
         print(f"problem: {problem}")
     if not built_from(scan, manifest):
         fix = "fix the problems above, then run" if scan.problems else "run"
-        print(f"health: out of date with {corpus}; {fix}: python -m index build")
+        print(f"health: out of date with {corpus} ({_changes(scan.documents, manifest)})")
+        print(f"{fix}: python -m index build --corpus {corpus} --index {index}")
         return 1
     print("health: every file matches its checksum; up to date with the corpus")
     return 0
@@ -94,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise LibraryError(f"there is no library folder {args.corpus}; create it first for a new library")
             files = []
             for path in args.paths:
-                if not path.is_file() or path.stat().st_size > MAX_DOCUMENT_BYTES:
-                    why = "not a file" if not path.is_file() else f"over the {MAX_DOCUMENT_BYTES // 2**20} MiB limit"
+                why = _cannot_add(path)
+                if why:
                     print(f"rejected {path}: {why}", file=sys.stderr)
                     status_code = 1
                     continue

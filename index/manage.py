@@ -78,7 +78,12 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]], replace: boo
                 continue
             digest = hashlib.sha256(data).hexdigest()
             if digest in present:
-                results.append(AddResult(name, "duplicate", f"is the same document as {present[digest]}"))
+                same = (
+                    "is already in the library"
+                    if present[digest] == name
+                    else f"is the same document as {present[digest]}"
+                )
+                results.append(AddResult(name, "duplicate", same))
                 continue
             target = corpus_dir / name
             if target.exists() and not replace:

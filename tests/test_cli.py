@@ -122,6 +122,11 @@ def test_adding_to_a_mistyped_library_folder_changes_nothing(tmp_path):
     result = run("index", "add", note, "--corpus", mistyped, "--index", str(index))
     assert result.returncode == 1 and "there is no library folder" in result.stderr
     assert not (tmp_path / "corpsu").exists() and not index.exists()
+    (tmp_path / "corpus").mkdir()
+    missing = run(
+        "index", "add", str(tmp_path / "nota.txt"), "--corpus", str(tmp_path / "corpus"), "--index", str(index)
+    )
+    assert f"rejected {tmp_path / 'nota.txt'}: no such file" in missing.stderr
 
 
 def test_status_tells_whether_the_index_holds_the_library_as_it_is(tmp_path):
@@ -133,7 +138,11 @@ def test_status_tells_whether_the_index_holds_the_library_as_it_is(tmp_path):
     assert healthy.returncode == 0 and "up to date with the corpus" in healthy.stdout
     (corpus / "library.json").write_text('{"ferry.txt": {"title": "Night ferry"}}', encoding="utf-8")
     stale = run("index", "status", *where)
-    assert stale.returncode == 1 and "out of date" in stale.stdout
+    assert stale.returncode == 1 and "out of date" in stale.stdout and "metadata" in stale.stdout
+    assert f"python -m index build --corpus {corpus} --index {index}" in stale.stdout  # this library, not the default
+    write_transcript(corpus, "bus.txt", "Answer: The night bus replaces the ferry.\n")
+    (corpus / "ferry.txt").write_text("Answer: The night ferry runs again.\n", encoding="utf-8")
+    assert "(new: bus; changed: ferry)" in run("index", "status", *where).stdout
     (corpus / "library.json").write_text('{"ferry.txt": {"title": 5}}', encoding="utf-8")
     broken = run("index", "status", *where)
     assert broken.returncode == 1 and "must be text, not 5" in broken.stdout + broken.stderr

@@ -195,6 +195,7 @@ def test_a_library_built_with_another_model_keeps_it_when_documents_change(tmp_p
 def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
     corpus, _ = library_dirs
     assert add_documents(corpus, [("copy-of-ferry.txt", FERRY_TXT)])[0].status == "duplicate"
+    assert add_documents(corpus, [("ferry.txt", FERRY_TXT)])[0].message == "is already in the library"
     changed = FERRY_TXT.replace(b"winter", b"summer")
     kept = add_documents(corpus, [("ferry.txt", changed)], replace=False)[0]
     assert (kept.status, (corpus / "ferry.txt").read_bytes()) == ("exists", FERRY_TXT)  # the app's default
