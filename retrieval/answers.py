@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from index.lexical import analyse
-from retrieval.facts import extract_facts
+from retrieval.facts import NUMBER_WORDS, extract_facts
 from retrieval.library import Library
 from retrieval.records import Answer, AnswerSentence, Hit
 from retrieval.search import check_question, rank
@@ -36,7 +36,7 @@ SENTENCE_SOURCES = 5
 # matches well in a passage that matches well beats a lucky sentence elsewhere.
 PASSAGE_SHARE = 0.3
 # A question of the form "When ...?" or "How many ...?" is answered by a date or a
-# figure; a sentence that states one gets this much added to its score.
+# figure (in digits or words); a sentence that states one gets this much added to its score.
 ANSWER_TYPE_BONUS = 0.1
 _EXPECTS = (
     (re.compile(r"(?i)^\s*(when|since when|on what date|in what year|what year|what date)\b"), "date"),
@@ -47,6 +47,14 @@ _EXPECTS = (
 def expected_fact(question: str) -> str:
     """ "date" or "figure" when the question's form asks for one, else ""."""
     return next((kind for pattern, kind in _EXPECTS if pattern.search(question)), "")
+
+
+def states(kind: str, sentence: str) -> bool:
+    """Whether the sentence states a fact of this kind ("date" or "figure"); a figure may be
+    written in words ("only five exist", "three meetings")."""
+    if any(fact.kind == kind for fact in extract_facts(sentence)):
+        return True
+    return kind == "figure" and any(word in NUMBER_WORDS for word in re.findall(r"[a-z]+", sentence.lower()))
 
 
 def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None = None) -> tuple[str, ...]:
@@ -86,7 +94,7 @@ def answer_sentences(
         for sentence_row, sim in zip(rows, similarity, strict=True):
             _, start, end = (int(x) for x in stored.sentence_spans[sentence_row])
             score = (1 - PASSAGE_SHARE) * float(sim) + PASSAGE_SHARE * hit.score / best
-            if expects and any(f.kind == expects for f in extract_facts(hit.document.text[start:end])):
+            if expects and states(expects, hit.document.text[start:end]):
                 score += ANSWER_TYPE_BONUS
             scored.append((score, start, end, hit))
     scored.sort(key=lambda item: -item[0])

@@ -46,9 +46,45 @@ QUALIFIERS = {
     "under": "less than",
     "up to": "less than",
 }
+# Numbers in words, as the digits they stand for ("one" is left out: it is a pronoun too).
+NUMBER_WORDS = dict(
+    zip(
+        [
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+        ],
+        [*range(2, 21), 30, 40, 50, 60, 70, 80, 90],
+        strict=True,
+    )
+) | {"hundred": 100, "hundreds": 100, "thousand": 1000, "thousands": 1000, "million": 10**6, "millions": 10**6}
+NUMBER_WORDS |= {"billion": 10**9, "billions": 10**9, "dozen": 12, "dozens": 12, "half": 0.5}
 _QUANTITY = re.compile(
     r"(?:\b(?P<qualifier>" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+)?"
-    r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w%]*(?:th|st|nd|rd)\b)"
+    r"(?<![\w.,+])(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w%]*(?:th|st|nd|rd)\b)(?!\+\d)"
     r"(?:\s*(?P<scale>%|million\b|billion\b|thousand\b|per cent\b|percent\b))?"
     r"(?:\s+(?P<noun>[A-Za-z][\w-]*))?",
     flags=re.IGNORECASE,

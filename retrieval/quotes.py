@@ -29,7 +29,7 @@ from index.lexical import STOP_WORDS
 from index.sentences import sentence_spans
 from index.shingles import SHINGLE, UNSPACED, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
-from retrieval.facts import MONTH_NAMES, QUALIFIERS
+from retrieval.facts import MONTH_NAMES, NUMBER_WORDS, QUALIFIERS
 from retrieval.library import Library
 from retrieval.markup import has_markup, shown_text
 
@@ -76,49 +76,13 @@ _ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 # Words as the meaning checks read them: "don't" whole, a Chinese or Japanese character alone.
 _TOKEN = re.compile(rf"[{UNSPACED}]|(?:(?![{UNSPACED}])[\w’'])+")
 _NEGATING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
-# Numbers in words, as the digits they stand for ("one" is left out: it is a pronoun too).
-_NUMBER_WORDS = dict(
-    zip(
-        [
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-            "thirty",
-            "forty",
-            "fifty",
-            "sixty",
-            "seventy",
-            "eighty",
-            "ninety",
-        ],
-        [*range(2, 21), 30, 40, 50, 60, 70, 80, 90],
-        strict=True,
-    )
-) | {"hundred": 100, "hundreds": 100, "thousand": 1000, "thousands": 1000, "million": 10**6, "millions": 10**6}
-_NUMBER_WORDS |= {"billion": 10**9, "billions": 10**9, "dozen": 12, "dozens": 12, "half": 0.5}
 
 
 def _figures(words: list[str]) -> Counter:
     """The numbers among the words, a word counting as its digits: "seven" and "7" are one figure,
     and so are "20th" and "20"."""
-    numbers = (_ORDINAL.sub(r"\1", w) for w in words if w in _NUMBER_WORDS or any(c.isdigit() for c in w))
-    return Counter(str(_NUMBER_WORDS.get(n, n)) for n in numbers)
+    numbers = (_ORDINAL.sub(r"\1", w) for w in words if w in NUMBER_WORDS or any(c.isdigit() for c in w))
+    return Counter(str(NUMBER_WORDS.get(n, n)) for n in numbers)
 
 
 # "approximately", "more than", "up to", …: what a figure's qualifier claims ("about" 80 is not "over" 80).

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval import QueryError, ask
+from retrieval.facts import extract_facts
 from retrieval.fusion import convex, normalise, reciprocal_rank
 from retrieval.highlight import highlighted_html, label_text
 from retrieval.spelling import is_respelling
@@ -88,6 +89,12 @@ def test_a_sentence_opening_a_paragraph_is_read_after_the_one_that_closed_the_la
     first = answer.sentences[0]
     assert "Kiev, prompted by the UK, walked out of the peace talks" in first.text
     assert first.start == first.passage.start  # it opens its paragraph
+
+
+def test_a_how_many_question_is_answered_first_by_the_count_in_words_not_by_a_formats_name(library):
+    answer = ask(library, "How many times has the 3+3 platform met since it was launched?")
+    assert "there have been three 3+3 meetings" in answer.sentences[0].text  # "three", not the "3+3" of a name
+    assert [f.text for f in extract_facts("the 3+3 format and the 3+1 format met 200 times")] == ["200 times"]
 
 
 def test_filters_limit_documents_and_roles_and_still_fill_k(library):
