@@ -338,8 +338,10 @@ def show_column(column: Column) -> None:
     """One document's own answer to the question, or a plain statement that it has none."""
     st.markdown(f"<h4>{escaped(column.title)}</h4>", unsafe_allow_html=True)
     if not column.addressed:
-        st.info("This document does not address the question.")
+        st.info(label_text(column.answer.not_addressed("This document")))
         return
+    if column.answer.unmentioned("This document"):
+        st.warning(label_text(column.answer.unmentioned("This document")))
     for number, sentence in enumerate(column.answer.sentences, start=1):
         st.markdown(answer_sentence_html(number, sentence), unsafe_allow_html=True)
     for hit in column.answer.hits:

@@ -58,8 +58,10 @@ def format_comparison(comparison: Comparison) -> str:
     for column in comparison.columns:
         lines.append(f"== {column.title} ({column.doc_id})")
         if not column.addressed:
-            lines.append("  does not address the question")
+            lines.append(f"  {column.answer.not_addressed('This document')}")
             continue
+        if column.answer.unmentioned("This document"):
+            lines.append(f"  ! {column.answer.unmentioned('This document')}")
         lines += _sentence_lines(column.answer)
     return "\n".join(lines)
 

@@ -60,13 +60,24 @@ def states(kind: str, sentence: str) -> bool:
 def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None = None) -> tuple[str, ...]:
     """Capitalised words (not opening a sentence) and four-digit years of the question that no passage
     (of the documents ``doc_ids``, when given) contains, in any spelling: a name the library spells
-    otherwise ("Kyiv" for its "Kiev") is known."""
+    otherwise ("Kyiv" for its "Kiev") is known. Unknown words in a row are one name ("Sri Lanka")."""
 
     def known(name: str) -> bool:
         spellings = (name, *(other for other in library.names.get(skeleton(name), ()) if is_respelling(name, other)))
         return any(all(library.mentions(term, doc_ids) for term in analyse(spelling)) for spelling in spellings)
 
-    return tuple(name for name in (m.group(1) for m in _NAME.finditer(question.strip())) if not known(name))
+    question = question.strip()
+    names: list[str] = []
+    after = -1  # where the last unknown name ended: one just after it belongs to it ("Sri Lanka")
+    for match in _NAME.finditer(question):
+        if known(match.group(1)):
+            continue
+        if names and question[after : match.start()] == " ":
+            names[-1] += " " + match.group(1)
+        else:
+            names.append(match.group(1))
+        after = match.end()
+    return tuple(names)
 
 
 def answer_sentences(

@@ -44,6 +44,7 @@ class Column:
             "doc_id": self.doc_id,
             "title": self.title,
             "addressed": self.addressed,
+            "unknown_names": list(self.answer.unknown_names),
             "answer": data["answer"],
             "passages": data["passages"],
         }
@@ -195,8 +196,10 @@ def to_markdown(comparison: Comparison) -> str:
     for column in comparison.columns:
         lines += [f"## {column.title}", ""]
         if not column.addressed:
-            lines += ["*This document does not address the question.*", ""]
+            lines += [f"*{column.answer.not_addressed('This document')}*", ""]
             continue
+        if column.answer.unmentioned("This document"):
+            lines += [f"*{column.answer.unmentioned('This document')}*", ""]
         for sentence in column.answer.sentences:
             lines.append(
                 f"- “{sentence.text}” — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label} "

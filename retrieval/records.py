@@ -86,18 +86,19 @@ class Answer:
     # the passages matched well anyway, a caution that they may be about something else.
     unknown_names: tuple[str, ...] = ()
 
-    def not_addressed(self) -> str:
-        """What to tell a person when the library does not address the question, and why if a name says so."""
+    def not_addressed(self, searched: str = "The library") -> str:
+        """What to tell a person when what was ``searched`` does not address the question, and why if a
+        name says so."""
         never = f" It never mentions {', '.join(self.unknown_names)}." if self.unknown_names else ""
-        return f"The library does not seem to address this question.{never}"
+        return f"{searched} does not seem to address this question.{never}"
 
-    def unmentioned(self) -> str:
-        """The caution for an answer given although the library never mentions a name of the question
-        (the passages matched well enough that it may spell it otherwise), or an empty string."""
+    def unmentioned(self, searched: str = "The library") -> str:
+        """The caution for an answer given although what was ``searched`` never mentions a name of the
+        question (the passages matched well enough that it may spell it otherwise), or an empty string."""
         if not (self.answerable and self.unknown_names):
             return ""
         names = ", ".join(self.unknown_names)
-        return f"The library never mentions {names}: check that these answers are about what you asked."
+        return f"{searched} never mentions {names}: check that these answers are about what you asked."
 
     def to_dict(self) -> dict:
         """The JSON object of ``python -m retrieval ask --json``."""

@@ -68,7 +68,7 @@ def test_a_document_that_does_not_address_the_question_says_so(library):
     comparison = compare(library, "What is the population of Brazil?")
     assert [c.addressed for c in comparison.columns] == [False, False]
     assert comparison.contrasts == ()
-    assert "does not address the question" in to_markdown(comparison)
+    assert "*This document does not seem to address this question.*" in to_markdown(comparison)
     for column in comparison.to_dict()["documents"]:  # weak matches are listed, never offered as answers
         assert column["answer"] == [] and column["passages"]
 
@@ -79,6 +79,10 @@ def test_a_document_that_never_names_what_the_question_asks_about_does_not_addre
     addressed = {c.doc_id: c.addressed for c in comparison.columns}
     assert addressed == {"duma-government-hour-2025-02-19": True, "mfa-answers-2024-diplomacy": False}
     assert ask(library, "What is the Caspian Sea convention?", doc_ids=["mfa-answers-2024-diplomacy"]).unknown_names
+    assert "This document does not seem to address this question. It never mentions Caspian Sea." in to_markdown(
+        comparison
+    )
+    assert comparison.to_dict()["documents"][1]["unknown_names"] == ["Caspian Sea"]
     # A name a document gives only in its speaker labels or title is still its own: "Lavrov" in the Duma transcript.
     lavrov = compare(library, "What did Lavrov say about Syria?")
     assert all(column.addressed for column in lavrov.columns)

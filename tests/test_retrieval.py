@@ -134,6 +134,11 @@ def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_n
     overruled = ask(library, "What is Russia's position on relations with Australia?")  # matches Africa well
     assert overruled.answerable and overruled.unknown_names == ("Australia",)  # answered, with a caution
     assert overruled.unmentioned().startswith("The library never mentions Australia:")
+    two_words = ask(library, "How many Russian tourists visited Sri Lanka last year?")
+    assert two_words.unknown_names == ("Sri Lanka",)  # one name, said as one
+    assert (
+        two_words.not_addressed() == "The library does not seem to address this question. It never mentions Sri Lanka."
+    )
 
 
 def test_a_year_the_library_never_mentions_is_flagged_however_close_the_passages(library):
