@@ -20,6 +20,11 @@ CapitalsOnce = Literal["never", "always", "before_a_sentence"]
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
 # Labels of the side of an interview that asks ("Interviewer:", "Reporter 2:"): their turns are questions.
 ASKING_LABELS = frozenset(["interviewer", "reporter", "journalist", "correspondent", "questioner"])
+# One word naming the part someone plays in a meeting or a programme: a speaker even when used once.
+ROLE_LABELS = ASKING_LABELS | frozenset(
+    ["moderator", "host", "chair", "chairman", "chairwoman", "chairperson", "presenter", "anchor", "guest"]
+    + ["interviewee", "respondent", "panelist", "panellist", "caller", "witness"]
+)
 # Words that close a field's name and never a person's: "Key Findings:", "Next Steps:",
 # "Note to Editors:". ("Date" or "Place" may: "Kimiko Date:", "Francis Place:".)
 FIELD_WORDS = frozenset(
@@ -174,7 +179,7 @@ def speaker_label(
       such labels are a cast (see ``repeated_labels``), not a programme ("Opening Session
       9:00"). A bare "Q" and a label in a script without capitals count when ``repeated``.
     - One word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts
-      when generic ("Answer:") or the asking side of an interview ("Interviewer:");
+      when generic ("Answer:") or a part played ("Interviewer:", "Moderator:", see ``ROLE_LABELS``);
       otherwise only a name, never a remark word, used as a label more than once
       (``repeated``) or in capitals ("LAVROV:") where the layout around it allows
       (``capitals_once``, which the structure reader decides).
@@ -190,7 +195,7 @@ def speaker_label(
     office = _office(label, match)
     if not _written_as_a_name(label, office) or (len(label.split()) > 4 and not office):
         return None
-    if label.lower() in GENERIC_LABELS or label.lower() in ASKING_LABELS:
+    if label.lower() in GENERIC_LABELS or label.lower() in ROLE_LABELS:
         return match
     words = label.lower().split()
     if any(word.isdigit() for word in words):

@@ -504,6 +504,8 @@ def test_office_holders_particles_invisible_marks_and_interviewers_as_transcript
         ("Mayor Grant", "answer"),
         ("Reporter 2", "question"),
     ]
+    panel = "Moderator: Good evening. Our guest needs no introduction.\n\nDr Amal Haddad: Thank you for having me.\n"
+    assert _speakers_of(panel) == ["Moderator", "Dr Amal Haddad"]  # a part played names a speaker used once
 
 
 def test_labels_and_sentences_in_scripts_without_capitals_or_latin_stops():
