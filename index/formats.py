@@ -26,7 +26,7 @@ MAX_UNPACKED_BYTES = 2 * MAX_DOCUMENT_BYTES
 
 
 # Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
-EXTRACTION_VERSION = 3
+EXTRACTION_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -92,12 +92,16 @@ class _HtmlText(HTMLParser):
             self.open_skipped[tag] += 1
         self.quotations += tag == "blockquote"
         self._break(tag, opening=True)
+        if tag == "q" and not self.skipped:  # a browser shows an inline quotation between quotation marks
+            self.parts.append("“")
 
     def handle_endtag(self, tag):
         if tag in self.skip:
             self._close(tag)
         self.quotations = max(self.quotations - (tag == "blockquote"), 0)
         self._break(tag, opening=False)
+        if tag == "q" and not self.skipped:
+            self.parts.append("”")
 
     def _break(self, tag: str, opening: bool) -> None:
         """The separator an element puts between the words before and after it."""
@@ -183,7 +187,7 @@ def pdf_text(path: Path, data: bytes) -> Extracted:
 
 
 def docx_text(path: Path, data: bytes) -> Extracted:
-    """The paragraphs of a Word document, headings included, one per line."""
+    """The paragraphs of a Word document, headings and tables included, one per line, then its notes."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DocumentError(str(path), "is not a Word (.docx) document, whatever its name says")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -196,10 +200,35 @@ def docx_text(path: Path, data: bytes) -> Extracted:
 
     try:
         lines = [line for block in docx.Document(io.BytesIO(data)).iter_inner_content() for line in _docx_lines(block)]
+        lines += _docx_notes(data)
     except Exception as err:  # a parser of untrusted files can fail in any way
         raise DocumentError(str(path), f"is a damaged Word document ({err})") from None
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
     return Extracted(_require_words(path, text, "has no text"))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_notes(data: bytes) -> list[str]:
+    """The footnotes, then the endnotes, of a Word document: each under its heading ("Footnotes"),
+    one numbered line per note in the order the document keeps them. python-docx reads neither."""
+    from docx.oxml.parser import parse_xml  # lxml with entities left unresolved
+
+    lines = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for part, heading, tag in (("footnotes", "Footnotes", "footnote"), ("endnotes", "Endnotes", "endnote")):
+            if f"word/{part}.xml" not in archive.namelist():
+                continue
+            notes = [
+                " ".join("".join(t.text or "" for t in note.iter(f"{_W}t")).split())
+                for note in parse_xml(archive.read(f"word/{part}.xml")).iter(f"{_W}{tag}")
+                if note.get(f"{_W}type") in (None, "normal")  # not the separator lines
+            ]
+            notes = [note for note in notes if note]
+            if notes:
+                lines += ["", heading, "", *(f"{number}. {note}" for number, note in enumerate(notes, start=1))]
+    return lines
 
 
 def _unique(cells: list) -> list:

@@ -14,7 +14,7 @@ from index.records import Document
 from index.sentences import sentence_spans
 from index.structure import classify, turns
 from tests.conftest import source_text
-from tests.fixtures.documents import make_docx
+from tests.fixtures.documents import make_docx, with_footnote
 
 BOILERPLATE = [
     "back to top",
@@ -588,6 +588,16 @@ def test_html_and_word_headings_between_paragraphs_name_their_sections():
         ]
 
 
+def test_a_word_documents_footnotes_are_text_under_their_own_heading():
+    minutes = make_docx([("Heading 1", "Minutes"), ("Normal", "Chair: The motion passed, Mr Haas voting against.")])
+    text = docx_text(Path("m.docx"), with_footnote(minutes, "Mr Haas asked that his reason be recorded in full.")).text
+    assert text.endswith("\n\nFootnotes\n\n1. Mr Haas asked that his reason be recorded in full.\n")
+    assert [(section, words) for _, _, section, words in _turns_of(text)][-1] == (
+        "Footnotes",
+        "1. Mr Haas asked that his reason be recorded in full.",
+    )
+
+
 def test_a_heading_inside_left_out_page_chrome_leaves_no_blank_line_behind():
     page = b"<p>Answer: The port is open and</p><nav><h2>Menu</h2></nav><p>ships leave at dawn.</p>"
     assert html_text(Path("p.html"), page).text == "Answer: The port is open and\nships leave at dawn.\n"
@@ -600,6 +610,8 @@ def test_a_heading_inside_left_out_page_chrome_leaves_no_blank_line_behind():
     assert html_text(Path("q.html"), quoted).text == (
         "The governor spoke.\nWe are asking for calm.\nStatement from the Governor's office\n"
     )  # a quotation's source is kept, the page's footer is not
+    inline = b"<p>The governor said: <q>We are asking for calm.</q> Then she left.</p>"
+    assert html_text(Path("i.html"), inline).text == "The governor said: “We are asking for calm.” Then she left.\n"
 
 
 def test_sentences_end_before_any_alphabets_capital_a_dash_or_a_blank_line():
