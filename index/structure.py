@@ -305,7 +305,9 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     """The document's speaker turns, in order, each knowing its section and question.
 
     A heading closes the running turn and names the section of what follows;
-    unlabelled prose outside a turn is attributed to the opening speaker. A table
+    unlabelled prose outside a turn is attributed to the opening speaker before the first
+    label, and to no one after it: prose after a heading may be the interrupted speaker's,
+    or a statement the heading introduces, and no citation may guess which. A table
     closes the running turn too, and its rows are a turn of no speaker: a table in a
     transcript is the document's, never the words of whoever spoke before it. A speaker
     labelled in other capitals later ("SECRETARY BLINKEN:") keeps the name first used.
@@ -353,7 +355,8 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             if current and current["table"]:
                 close()
             if current is None:
-                current = dict(labelled=False, number=0, speaker=settings.opening_speaker, role="answer")
+                speaker = "" if number else settings.opening_speaker  # number: labelled turns so far
+                current = dict(labelled=False, number=0, speaker=speaker, role="answer")
                 current.update(section=section, question=None, paragraphs=[], table=False)
             current["paragraphs"].append(paragraph.body)
     close()

@@ -508,6 +508,19 @@ def test_office_holders_particles_invisible_marks_and_interviewers_as_transcript
     assert _speakers_of(panel) == ["Moderator", "Dr Amal Haddad"]  # a part played names a speaker used once
 
 
+def test_prose_after_a_heading_goes_to_the_opening_speaker_only_before_the_first_label():
+    townhall = (
+        "Welcome to the town hall on transport.\n\n"
+        "**Commissioner Reyes:** Thank you. I will walk through the plan.\n\n## Buses\n\n"
+        "We will add forty new electric buses by 2026.\n"
+    )
+    assert [(speaker, words[:20]) for speaker, _, _, words in _turns_of(townhall, opening_speaker="Moderator")] == [
+        ("Moderator", "Welcome to the town "),
+        ("Commissioner Reyes", "Thank you. I will wa"),
+        ("", "We will add forty ne"),  # the commissioner's, or a statement the heading introduces: no one's
+    ]
+
+
 def test_labels_and_sentences_in_scripts_without_capitals_or_latin_stops():
     text = (
         "Question: What is China's response to the new tariffs?\n\n毛宁：中方坚决反对。我们将采取必要措施。\n\n"
