@@ -26,7 +26,7 @@ MAX_UNPACKED_BYTES = 2 * MAX_DOCUMENT_BYTES
 
 
 # Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
-EXTRACTION_VERSION = 4
+EXTRACTION_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -179,11 +179,43 @@ def pdf_text(path: Path, data: bytes) -> Extracted:
     except Exception as err:  # a parser of untrusted files can fail in any way
         raise DocumentError(str(path), f"is a damaged PDF ({err})") from None
     text, starts = "", []
-    for page in pages:
+    for page in _without_running_lines(pages):
         starts.append(len(text))
         text += _tidy(page) + "\n"
     why = "has no text layer (a scanned PDF?); run it through OCR first"
     return Extracted(_require_words(path, text, why), tuple(starts))
+
+
+# How many lines at the top and at the bottom of a page may be its running head or foot.
+_RUNNING_LINES = 2
+
+
+def _without_running_lines(pages: list[str]) -> list[str]:
+    """The pages without their running heads and feet: a line among the first or last few of a
+    page that, digits aside ("Page 3 of 20", "1/2"), stands there on most pages. It is the
+    printer's, never the document's words, and would otherwise land inside a speaker's turn."""
+
+    def form(line: str) -> str:
+        return re.sub(r"\d+", "#", " ".join(line.split()))
+
+    def edges(lines: list[str]) -> set[int]:  # the first and last few lines that hold words
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return set(filled[:_RUNNING_LINES] + filled[-_RUNNING_LINES:])
+
+    paged = [page.splitlines() for page in pages]
+    counts = Counter(shape for lines in paged for shape in {form(lines[i]) for i in edges(lines)})
+    # On two pages only a numbered line ("1/2") is surely the printer's; a label alone on its line never is.
+    running = {
+        shape
+        for shape, count in counts.items()
+        if 2 * count > len(pages) and (count >= 3 or count == 2 and "#" in shape) and not shape.endswith((":", "："))
+    }
+    if not running:
+        return pages
+    return [
+        "\n".join(line for i, line in enumerate(lines) if not (i in edges(lines) and form(line) in running))
+        for lines in paged
+    ]
 
 
 def docx_text(path: Path, data: bytes) -> Extracted:

@@ -9,12 +9,12 @@ import pytest
 
 from index.chunking import chunk_document
 from index.corpus import DocumentSettings
-from index.formats import docx_text, html_text
+from index.formats import docx_text, html_text, pdf_text
 from index.records import Document
 from index.sentences import sentence_spans
 from index.structure import classify, turns
 from tests.conftest import source_text
-from tests.fixtures.documents import make_docx, with_footnote
+from tests.fixtures.documents import make_docx, make_pdf, with_footnote
 
 BOILERPLATE = [
     "back to top",
@@ -609,6 +609,19 @@ def test_a_word_documents_footnotes_are_text_under_their_own_heading():
         "Footnotes",
         "1. Mr Haas asked that his reason be recorded in full.",
     )
+
+
+def test_a_pdfs_running_heads_and_feet_are_left_out():
+    pages = [
+        f"Hearing on the harbour\nMS. OKAFOR: The dredging {said} on schedule.\n"
+        f"11/27/26, 9:15 AM\nfile:///hearing.html {n}/3"
+        for n, said in ((1, "is"), (2, "remains"), (3, "stays"))
+    ]
+    text = pdf_text(Path("h.pdf"), make_pdf(pages)).text
+    assert "file:///" not in text and "AM" not in text and "Hearing on the harbour" not in text
+    assert text.count("MS. OKAFOR: The dredging") == 3
+    two = pdf_text(Path("t.pdf"), make_pdf(["Answer:\nThe port is open.", "Answer:\nThe port is closed."])).text
+    assert two.count("Answer:") == 2  # a label alone on its line is the speaker's, not the printer's
 
 
 def test_a_heading_inside_left_out_page_chrome_leaves_no_blank_line_behind():
