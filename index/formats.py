@@ -26,7 +26,7 @@ MAX_UNPACKED_BYTES = 2 * MAX_DOCUMENT_BYTES
 
 
 # Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
-EXTRACTION_VERSION = 5
+EXTRACTION_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class _HtmlText(HTMLParser):
         self.skipped: list[str] = []  # the open elements whose text is left out, innermost last
         self.open_skipped: Counter[str] = Counter()  # how many of each are open, so a close costs no search
         self.quotations = 0  # open <blockquote>s: a <footer> in one names the quote's source, no page chrome
+        self.inline_quotes = 0  # open <q>s: one inside another takes single quotation marks
 
     def _close(self, tag: str) -> None:
         # Closing an element also closes whatever was left open inside it.
@@ -87,21 +88,26 @@ class _HtmlText(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag == "body":
             self._close("head")  # HTML5 lets a page leave out </head>
-        if tag in self.skip and not (tag in self.CHROME and self.quotations):
+        if tag in self.skip and not (tag == "footer" and self.quotations):
             self.skipped.append(tag)
             self.open_skipped[tag] += 1
         self.quotations += tag == "blockquote"
         self._break(tag, opening=True)
-        if tag == "q" and not self.skipped:  # a browser shows an inline quotation between quotation marks
-            self.parts.append("“")
+        if tag == "q":  # a browser shows an inline quotation between quotation marks
+            self.inline_quotes += 1
+            self._data("“" if self.inline_quotes % 2 else "‘")
 
     def handle_endtag(self, tag):
         if tag in self.skip:
             self._close(tag)
-        self.quotations = max(self.quotations - (tag == "blockquote"), 0)
+        if tag == "blockquote":
+            self.quotations = max(self.quotations - 1, 0)
+        if tag in ("article", "main", "body"):  # a blockquote left open ends with what holds it
+            self.quotations = 0
         self._break(tag, opening=False)
-        if tag == "q" and not self.skipped:
-            self.parts.append("”")
+        if tag == "q" and self.inline_quotes:
+            self._data("”" if self.inline_quotes % 2 else "’")
+            self.inline_quotes -= 1
 
     def _break(self, tag: str, opening: bool) -> None:
         """The separator an element puts between the words before and after it."""
@@ -114,8 +120,11 @@ class _HtmlText(HTMLParser):
             self.parts.append("\t")
 
     def handle_data(self, data):
+        self._data(data.replace(_APART.strip(), " "))
+
+    def _data(self, text: str) -> None:
         if not self.skipped:
-            self.parts.append(data.replace(_APART.strip(), " "))
+            self.parts.append(text)
 
 
 # Marks a line break that stays a blank line: around a heading, which is how the
@@ -240,27 +249,40 @@ def docx_text(path: Path, data: bytes) -> Extracted:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The headings Word's notes are put under: what stands there is the document's, no speaker's.
+NOTE_HEADINGS = {"footnotes": "Footnotes", "endnotes": "Endnotes"}
 
 
 def _docx_notes(data: bytes) -> list[str]:
-    """The footnotes, then the endnotes, of a Word document: each under its heading ("Footnotes"),
-    one numbered line per note in the order the document keeps them. python-docx reads neither."""
+    """The footnotes, then the endnotes, of a Word document: each under its heading (``NOTE_HEADINGS``),
+    one numbered line per note in the order the document keeps them. python-docx reads neither;
+    notes that cannot be read are left out, and the body still stands."""
     from docx.oxml.parser import parse_xml  # lxml with entities left unresolved
+    from lxml.etree import XMLSyntaxError
 
     lines = []
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for part, heading, tag in (("footnotes", "Footnotes", "footnote"), ("endnotes", "Endnotes", "endnote")):
-            if f"word/{part}.xml" not in archive.namelist():
+        for part, heading in NOTE_HEADINGS.items():
+            try:
+                root = parse_xml(archive.read(f"word/{part}.xml"))
+            except (KeyError, XMLSyntaxError):  # no such notes, or damaged ones
                 continue
-            notes = [
-                " ".join("".join(t.text or "" for t in note.iter(f"{_W}t")).split())
-                for note in parse_xml(archive.read(f"word/{part}.xml")).iter(f"{_W}{tag}")
-                if note.get(f"{_W}type") in (None, "normal")  # not the separator lines
-            ]
-            notes = [note for note in notes if note]
-            if notes:
-                lines += ["", heading, "", *(f"{number}. {note}" for number, note in enumerate(notes, start=1))]
+            kept = root.iterchildren(f"{_W}{part[:-1]}")  # w:footnote or w:endnote
+            notes = [_note_text(note) for note in kept if note.get(f"{_W}type") in (None, "normal")]
+            if any(notes):
+                lines += ["", heading, ""]
+                lines += [f"{number}. {note}" for number, note in enumerate(notes, start=1) if note]
     return lines
+
+
+def _note_text(note) -> str:
+    """A note's words, its paragraphs, table cells, tabs and line breaks apart by spaces."""
+    words = []
+    for paragraph in note.iter(f"{_W}p"):
+        for element in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
+            words.append((element.text or "") if element.tag == f"{_W}t" else " ")
+        words.append(" ")
+    return " ".join("".join(words).split())
 
 
 def _unique(cells: list) -> list:

@@ -116,7 +116,7 @@ NUMBERED_ROLES = frozenset(
     ]
 )
 
-# A speaker label opens a line: one to eight words (more than four only for an office), each capitalised (checked in
+# A speaker label opens a line: one to four words, each capitalised (checked in
 # speaker_label, since any alphabet's capitals count) or a number ("Speaker 2"), and a
 # colon; the words follow on the same line or, when the label stands alone, on the next.
 # A timestamp may come first ("[00:12:31] Name:"), up to two asides after the name
@@ -128,10 +128,18 @@ TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"  # "0:03", "00:12:31", "00:12
 _STAMP_BEFORE = rf"(?:[\[(]?(?P<time>{TIME})[\])]?[ \t\xa0]+)?"
 _LABEL = re.compile(
     _STAMP_BEFORE + r"(?P<bold>\*\*|__)?"
-    r"(?P<label>[^\W\d_][\w’'.\-]*(?:[ \xa0](?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,7})"
-    r"(?P<aside>(?:[ \t\xa0]*\([^()\r\n]{1,60}\)){1,2})?(?(bold)(?:\*\*|__)?)"
+    r"(?P<label>[^\W\d_][\w’'.\-]*(?:[ \xa0](?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,3})"
+    r"(?P<aside>(?:[ \t\xa0]*\([^()\r\n]{1,60}\)){1,2})?(?(bold)(?:\*\*|__)?)[\u200e\u200f\u061c]*"
     r"(?::(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)|：[ \t\xa0]*"
     rf"|[ \t\xa0]+(?P<time_after>{TIME})[ \t\xa0]*$)"
+)
+# An office with its holder's name in brackets, as Hansard writes a minister: "The Secretary of
+# State for Energy Security and Net Zero (Ed Miliband):", "The Minister of State, Ministry of
+# Defence (Luke Pollard):". The office is the speaker's name, as when Hansard later writes it alone.
+_OFFICE = re.compile(
+    _STAMP_BEFORE + r"(?P<label>The(?: (?:[A-Z][\w’'\-]*,?|of|for|the|and|to|on|in)){1,15})"
+    r"(?P<aside>[ \t\xa0]*\([A-Z][\w’'.\-]+(?: (?:[A-Z][\w’'.\-]+|de|van|von|al|bin)){1,3}\)"
+    r"(?:[ \t\xa0]*\([^()\r\n]{1,60}\))?)[ \t\xa0]*:[ \t\xa0]+(?=\S)"
 )
 # The questioner's "Q" of official transcripts, with no colon: "Q Thank you. Will the bill pass?"
 _BARE_Q = re.compile(_STAMP_BEFORE + r"(?P<label>Q)\.?[ \t\xa0]+(?=\S)(?![a-z])")
@@ -158,8 +166,6 @@ _NAME_PARTICLES = frozenset(
         "d",
     ]
 )
-# Lower-case words joining the words of an office's title: "The Chancellor of the Exchequer".
-_OFFICE_JOINERS = frozenset(["of", "for", "the", "and", "to", "on", "in"])
 
 
 def speaker_label(
@@ -170,8 +176,9 @@ def speaker_label(
     A label the metadata names is one, however it is written. Otherwise no word of it
     may start in lower case, but for particles inside a name ("Ursula von der Leyen").
 
-    - Two to four such words read as a name ("Sergey Lavrov:"), or up to eight naming an
-      office with its holder in brackets ("The Chancellor of the Exchequer (Rachel Reeves):"), unless one is a
+    - An office with its holder's name in brackets is one ("The Chancellor of the Exchequer
+      (Rachel Reeves):", see ``_OFFICE``).
+    - Two to four such words read as a name ("Sergey Lavrov:"), unless one is a
       possessive ("Editor's Note:"), the last closes a field's name ("Key Findings:")
       or the first introduces a subject ("On Ukraine:").
     - A numbered label counts when its words name a role people speak in ("Speaker 2:",
@@ -179,7 +186,8 @@ def speaker_label(
       such labels are a cast (see ``repeated_labels``), not a programme ("Opening Session
       9:00"). A bare "Q" and a label in a script without capitals count when ``repeated``.
     - One word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts
-      when generic ("Answer:") or a part played ("Interviewer:", "Moderator:", see ``ROLE_LABELS``);
+      when generic ("Answer:"), or names a part played ("Interviewer:", "Moderator:", see
+      ``ROLE_LABELS``) and is used more than once or followed by words ending like a sentence;
       otherwise only a name, never a remark word, used as a label more than once
       (``repeated``) or in capitals ("LAVROV:") where the layout around it allows
       (``capitals_once``, which the structure reader decides).
@@ -192,11 +200,14 @@ def speaker_label(
         return match
     if match.re is _BARE_Q:  # "Q Street was closed" asks nothing: a briefing's questions are many
         return match if label in repeated else None
-    office = _office(label, match)
-    if not _written_as_a_name(label, office) or (len(label.split()) > 4 and not office):
-        return None
-    if label.lower() in GENERIC_LABELS or label.lower() in ROLE_LABELS:
+    if match.re is _OFFICE:
         return match
+    if not _written_as_a_name(label):
+        return None
+    if label.lower() in GENERIC_LABELS:
+        return match
+    if label.lower() in ROLE_LABELS:  # "Reporter: Jane Doe" is a byline, "Chair: Jane Smith" a field of minutes
+        return match if label in repeated or _SPOKEN.search(paragraph[match.end() :]) else None
     words = label.lower().split()
     if any(word.isdigit() for word in words):
         return match if any(word in NUMBERED_ROLES for word in words) else None
@@ -219,6 +230,10 @@ def speaker_label(
     return match
 
 
+# Words that end like a sentence: what follows a label used once must, to be speech.
+_SPOKEN = re.compile(r"[.!?…。？！][\"”’)\]]*\s*$")
+
+
 def label_name(match: re.Match) -> str:
     """The label's words as one name, a non-breaking space between them read as a space ("Mr\xa0Speaker")."""
     return " ".join(match["label"].split())
@@ -229,31 +244,24 @@ def _label_match(paragraph: str) -> re.Match | None:
 
     A bare "Q" comes first: in "Q Mr. President: will you sign?" the question is the label.
     """
-    return _BARE_Q.match(paragraph) or _LABEL.match(paragraph)
+    return _BARE_Q.match(paragraph) or _OFFICE.match(paragraph) or _LABEL.match(paragraph)
 
 
-def _written_as_a_name(label: str, office: bool = False) -> bool:
+def _written_as_a_name(label: str) -> bool:
     """Whether no word of the label starts in lower case, but for particles inside a name
-    ("Ursula von der Leyen") or opening its last word ("Asaad al-Shaibani"), and, in an
-    ``office``, the words joining its title ("The Secretary of State for Defence"); a script
-    without capitals passes."""
+    ("Ursula von der Leyen") or opening its last word ("Asaad al-Shaibani"); a script without
+    capitals passes."""
     words = label.split()
     inside = range(1, len(words) - 1)
 
     def allowed(i: int, word: str) -> bool:
-        if i in inside and (word in _NAME_PARTICLES or (office and word in _OFFICE_JOINERS)):
+        if i in inside and word in _NAME_PARTICLES:
             return True
         return (
             i > 0 and re.split(r"[-’']", word)[0] in _NAME_PARTICLES and re.search(r"[-’'][^\W\d_]", word) is not None
         )
 
     return not any(word[0].islower() and not allowed(i, word) for i, word in enumerate(words))
-
-
-def _office(label: str, match: re.Match) -> bool:
-    """Whether the label names an office with its holder in brackets after it, as Hansard writes
-    a minister: "The Secretary of State for Defence (John Healey):"."""
-    return label.startswith("The ") and bool(match.groupdict().get("aside"))
 
 
 # Stands in ``repeated_labels`` when most labels closed by a timestamp recur: a cast of

@@ -15,12 +15,14 @@ _BOUNDARY = re.compile(
     r"|(?>\r\n|\n|\r)[ \t]*(?>\r\n|\n|\r)"
 )
 # Words whose trailing full stop does not end a sentence: titles before a name ("Sen. Hale",
-# "the right hon. Lady"), months before a day ("Jan. 6") and the like. An initial is checked
-# for a capital in code.
+# "the right hon. Lady") and the like. An initial is checked for a capital in code.
 _ABBREVIATION = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|vs|etc|e\.g|i\.e|Gen|Col|Lt|Capt|Maj|Sgt|Adm|Gov|Sen|Rep|Hon|hon|Rt"
-    r"|Rev|Amb|Pres|Cllr|Jan|Feb|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Art|(?P<initial>[^\W\d_]))\.$"
+    r"|Rev|Amb|Pres|Cllr|Art|(?P<initial>[^\W\d_]))\.$"
 )
+# A month's abbreviation goes on to its day ("Jan. 6"); before a capital it may end a sentence
+# ("held on 6 Jan. The next round…"), or be a name ("I spoke to Jan.").
+_MONTH = re.compile(r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$")
 
 
 def _ends_abbreviation(words: str) -> bool:
@@ -43,6 +45,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
             continue
         before = text[max(cursor, match.start() - 6) : match.start() + 1]
         if match.group().startswith(".") and _ends_abbreviation(before):
+            continue
+        if match.group().startswith(".") and _MONTH.search(before) and opening is not None and opening.isdigit():
             continue
         spans.append((cursor, match.end()))
         cursor = match.end()

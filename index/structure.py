@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from index.corpus import DocumentSettings
+from index.formats import NOTE_HEADINGS
 from index.labels import TIME, CapitalsOnce, label_name, label_time, repeated_labels, speaker_and_role, speaker_label
 from index.records import Role
 
@@ -355,7 +356,8 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             if current and current["table"]:
                 close()
             if current is None:
-                speaker = "" if number else settings.opening_speaker  # number: labelled turns so far
+                # number: labelled turns so far; a Word document's notes are its own, no speaker's
+                speaker = "" if number or section in NOTE_HEADINGS.values() else settings.opening_speaker
                 current = dict(labelled=False, number=0, speaker=speaker, role="answer")
                 current.update(section=section, question=None, paragraphs=[], table=False)
             current["paragraphs"].append(paragraph.body)

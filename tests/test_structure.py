@@ -14,7 +14,7 @@ from index.records import Document
 from index.sentences import sentence_spans
 from index.structure import classify, turns
 from tests.conftest import source_text
-from tests.fixtures.documents import make_docx, make_pdf, with_footnote
+from tests.fixtures.documents import make_docx, make_pdf, with_footnotes
 
 BOILERPLATE = [
     "back to top",
@@ -186,6 +186,8 @@ def test_sentences_cover_every_word_and_respect_abbreviations():
         "Sen. Hale met Gov. Moore on Jan. 6 in Albany.",
         "Rep. Diaz did not.",
     ]
+    months = "I spoke to Jan. He agreed. Talks were held on 6 Jan. The next round follows."
+    assert len(sentence_spans(months)) == 4  # a month's abbreviation goes on only to its day
 
 
 def test_sentences_end_in_scripts_without_capitals_or_spaces_too():
@@ -482,19 +484,27 @@ def test_office_holders_particles_invisible_marks_and_interviewers_as_transcript
         "Mr Speaker: I call the Secretary of State.\n\n"
         "The Secretary of State for Defence (John Healey): We will spend 2.5 percent of GDP on defence.\n\n"
         "The Chancellor of the Exchequer (Rachel Reeves): The rules are the rules.\n\n"
-        "Mr\xa0Speaker: Order. I call the shadow Minister.\n"
+        "Mr\xa0Speaker: Order. I call the shadow Minister.\n\n"
+        "The Secretary of State for Energy Security and Net Zero (Ed Miliband): Bills will come down.\n\n"
+        "The Minister of State, Ministry of Defence (Luke Pollard): We agree.\n\n"
+        "The Treaty of Rome (1957): It founded the EEC.\n"
     )
     assert _speakers_of(commons) == [
         "Mr Speaker",
         "The Secretary of State for Defence",
         "The Chancellor of the Exchequer",
         "Mr Speaker",
+        "The Secretary of State for Energy Security and Net Zero",
+        "The Minister of State, Ministry of Defence",  # the treaty's year is no office holder: his words go on
     ]
     assert _speakers_of("The report of the committee on the budget for next year was late: nobody asked.\n") == [""]
     talks = "Kaja Kallas: We stand ready to help.\n\nAsaad al-Shaibani: The Syrian people have waited for years.\n"
     assert _speakers_of(talks) == ["Kaja Kallas", "Asaad al-Shaibani"]
     arabic = "\u200fمراسل الجزيرة: ما موقفكم؟\n\n\u200fالمتحدث الرسمي: نرحب بالحوار.\n\n" * 2
     assert _speakers_of(arabic) == ["مراسل الجزيرة", "المتحدث الرسمي"] * 2
+    assert (
+        _speakers_of("زاخاروفا\u200f: نعم.\n\nمراسل: لماذا؟\n\n" * 2) == ["زاخاروفا", "مراسل"] * 2
+    )  # mark before colon
     interview = (
         "Interviewer: The flood last April damaged four hundred homes. Where does the rebuilding stand?\n\n"
         "Mayor Grant: Half of them are rebuilt.\n\nReporter 2: And the rest?\n"
@@ -506,6 +516,10 @@ def test_office_holders_particles_invisible_marks_and_interviewers_as_transcript
     ]
     panel = "Moderator: Good evening. Our guest needs no introduction.\n\nDr Amal Haddad: Thank you for having me.\n"
     assert _speakers_of(panel) == ["Moderator", "Dr Amal Haddad"]  # a part played names a speaker used once
+    byline = "Floods hit the valley\n\nReporter: Jane Doe\n\nThe river burst its banks on Monday.\n"
+    minutes = "Minutes\n\nChair: Jane Smith (Acme Ltd)\nSecretary: Bob Jones\n\nApologies were received.\n"
+    for fields in (byline, minutes):  # but not before a name: a byline, a field of minutes
+        assert [(speaker, role) for speaker, role, _, _ in _turns_of(fields)] == [("", "answer")]
 
 
 def test_prose_after_a_heading_goes_to_the_opening_speaker_only_before_the_first_label():
@@ -603,12 +617,19 @@ def test_html_and_word_headings_between_paragraphs_name_their_sections():
 
 def test_a_word_documents_footnotes_are_text_under_their_own_heading():
     minutes = make_docx([("Heading 1", "Minutes"), ("Normal", "Chair: The motion passed, Mr Haas voting against.")])
-    text = docx_text(Path("m.docx"), with_footnote(minutes, "Mr Haas asked that his reason be recorded in full.")).text
-    assert text.endswith("\n\nFootnotes\n\n1. Mr Haas asked that his reason be recorded in full.\n")
-    assert [(section, words) for _, _, section, words in _turns_of(text)][-1] == (
-        "Footnotes",
-        "1. Mr Haas asked that his reason be recorded in full.",
+    notes = (
+        '<w:footnote w:id="1"><w:p><w:r><w:t></w:t></w:r></w:p></w:footnote>'  # an empty note keeps its number
+        '<w:footnote w:id="2"><w:p><w:r><w:t>Mr Haas asked that his reason</w:t></w:r></w:p>'
+        "<w:p><w:r><w:t>be recorded in full.</w:t><w:tab/><w:t>See p.</w:t><w:br/><w:t>4.</w:t></w:r></w:p>"
+        "</w:footnote>"
     )
+    word = with_footnotes(minutes, notes)
+    text = docx_text(Path("m.docx"), word).text
+    assert text.endswith("\n\nFootnotes\n\n2. Mr Haas asked that his reason be recorded in full. See p. 4.\n")
+    speech = _turns_of(text, opening_speaker="Ms Okafor")
+    assert speech[-1][:3] == ("", "answer", "Footnotes")  # the document's note, no speaker's
+    damaged = with_footnotes(minutes, "<w:footnote><w:p>")
+    assert docx_text(Path("d.docx"), damaged).text == "Minutes\n\nChair: The motion passed, Mr Haas voting against.\n"
 
 
 def test_a_pdfs_running_heads_and_feet_are_left_out():
@@ -636,8 +657,12 @@ def test_a_heading_inside_left_out_page_chrome_leaves_no_blank_line_behind():
     assert html_text(Path("q.html"), quoted).text == (
         "The governor spoke.\nWe are asking for calm.\nStatement from the Governor's office\n"
     )  # a quotation's source is kept, the page's footer is not
-    inline = b"<p>The governor said: <q>We are asking for calm.</q> Then she left.</p>"
-    assert html_text(Path("i.html"), inline).text == "The governor said: “We are asking for calm.” Then she left.\n"
+    inline = b"<p>The governor said: <q>We are asking for <q>calm</q>.</q> Then she left.</p>"
+    assert html_text(Path("i.html"), inline).text == "The governor said: “We are asking for ‘calm’.” Then she left.\n"
+    unclosed = (
+        b"<article><p>She said:</p><blockquote><p>We stay.</p><aside>Ad</aside></article><footer>(c) News</footer>"
+    )
+    assert html_text(Path("u.html"), unclosed).text == "She said:\nWe stay.\n"  # the page's footer stays out
 
 
 def test_sentences_end_before_any_alphabets_capital_a_dash_or_a_blank_line():
