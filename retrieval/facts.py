@@ -84,7 +84,7 @@ NUMBER_WORDS = dict(
 NUMBER_WORDS |= {"billion": 10**9, "billions": 10**9, "dozen": 12, "dozens": 12, "half": 0.5}
 _QUANTITY = re.compile(
     r"(?:\b(?P<qualifier>" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+)?"
-    r"(?<![\w.,+])(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w%]*(?:th|st|nd|rd)\b)(?!\+\d)"
+    r"(?<![\w.,])(?<!\d\+)(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w%]*(?:th|st|nd|rd)\b)(?!\+\d)"
     r"(?:\s*(?P<scale>%|million\b|billion\b|thousand\b|per cent\b|percent\b))?"
     r"(?:\s+(?P<noun>[A-Za-z][\w-]*))?",
     flags=re.IGNORECASE,

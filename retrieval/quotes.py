@@ -301,9 +301,13 @@ def _one_figure(words: list[tuple[int, int, str]], within: str, k: int) -> bool:
     return 0 < k < len(words) and re.fullmatch(r"\d+[.,]\d+", within[words[k - 1][0] : words[k][1]]) is not None
 
 
-def _whole_figures(opcodes, quote_words, quote: str, source, text: str) -> list[tuple]:
+Opcode = tuple[str, int, int, int, int]  # SequenceMatcher's (tag, i1, i2, j1, j2)
+
+
+def _whole_figures(opcodes: list[Opcode], quote_words, quote: str, source, text: str) -> list[Opcode]:
     """The matcher's opcodes with each change widened to the whole figures it cuts into, so that
-    "4.5" for "4.2" shows as that and not as "5" for "2": words split a figure at its point."""
+    "4.5" for "4.2" shows as that and not as "5" for "2" (words split a figure at its point), and
+    "200" for "200,000" as a changed figure, not as "000" left out."""
     ops = [list(op) for op in opcodes]
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         if op == "equal":
@@ -322,7 +326,7 @@ def _whole_figures(opcodes, quote_words, quote: str, source, text: str) -> list[
             and ((i1 < i2 and _one_figure(quote_words, quote, i2)) or (j1 < j2 and _one_figure(source, text, j2)))
         ):
             i2, j2, after[1], after[3] = i2 + 1, j2 + 1, after[1] + 1, after[3] + 1
-        ops[k] = [op, i1, i2, j1, j2]
+        ops[k] = ["replace" if i1 < i2 and j1 < j2 else op, i1, i2, j1, j2]
     merged: list[list] = []
     for op in (op for op in ops if op[1] < op[2] or op[3] < op[4]):
         if merged and op[0] != "equal" and merged[-1][0] != "equal":  # a change next to a change: one change
@@ -330,7 +334,14 @@ def _whole_figures(opcodes, quote_words, quote: str, source, text: str) -> list[
             merged[-1][0] = "replace"
         else:
             merged.append(op)
-    return [tuple(op) for op in merged]
+    return [(op, i1, i2, j1, j2) for op, i1, i2, j1, j2 in merged]
+
+
+def _cuts_figure(text: str, start: int, end: int) -> bool:
+    """Whether the span ``start``..``end`` of ``text`` begins or ends inside a figure ("200" of "200,000")."""
+    opens_inside = text[start : start + 1].isdigit() and re.search(r"\d[.,]$", text[max(start - 2, 0) : start])
+    closes_inside = text[end - 1 : end].isdigit() and re.match(r"[.,]\d", text[end : end + 2])
+    return bool(opens_inside or closes_inside)
 
 
 def _diff(
@@ -456,6 +467,10 @@ def _aligned(
     # has unmatched words at either end, so a changed first or last word shows as changed
     begin = max(blocks[0].b - blocks[0].a, 0)
     finish = min(blocks[-1].b + blocks[-1].size + (n - blocks[-1].a - blocks[-1].size), len(window))
+    while begin > 0 and _one_figure(window, document.text, begin):  # never half a figure: "4.2", not "2"
+        begin -= 1
+    while finish < len(window) and _one_figure(window, document.text, finish):
+        finish += 1
     source = window[begin:finish]
     matched = sum(b.size for b in blocks)
     editorial = sum(len(words(quote[s:e])) for s, e in editors)
@@ -561,15 +576,16 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
 
 def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
     """The match, noting each of the source's bracketed insertions ("allow [the West] to re-arm")
-    that the quote gives without its brackets, as though the speaker had said it."""
-    said = " ".join(w for *_, w in words(quote))
+    that the quote gives without its brackets, as though the speaker had said it, in the same or
+    other words; one the quote leaves out ("[Laughter.]") is no such insertion."""
+    left_out = " ".join(w for part in match.diff if part.op == "omitted" for *_, w in words(part.source))
 
-    def given_as_spoken(bracketed: str) -> bool:  # not left out ("[Laughter.]"), nor kept in its brackets
+    def given_as_spoken(bracketed: str) -> bool:  # neither kept in its brackets nor left out ("[Laughter.]")
         inside = " ".join(w for *_, w in words(bracketed))
         return (
             bool(inside)
             and bracketed not in quote
-            and re.search(rf"(?<!\S){re.escape(inside)}(?!\S)", said) is not None
+            and re.search(rf"(?<!\S){re.escape(inside)}(?!\S)", left_out) is None
         )
 
     inserted = [m[0] for m in _EDITORIAL.finditer(match.text) if given_as_spoken(m[0])]
@@ -601,9 +617,13 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     # where the speaker trailed off.
     for typed in dict.fromkeys((quote, unsic)):  # "[sic]" may be the transcript's own, or no word at all
         forms = [w for *_, w in words(typed)]
-        exact = _exact(library, forms, _anchors(library, forms))
+        docs, spans = library.stored.quotes.token_docs, library.stored.quotes.token_spans
+        exact = [
+            (a, b)
+            for a, b in _exact(library, forms, _anchors(library, forms))
+            if not _cuts_figure(library.stored.documents[int(docs[a])].text, int(spans[a][0]), int(spans[b][1]))
+        ]
         if exact:
-            docs = library.stored.quotes.token_docs
             matches = (_match_at(library, int(docs[a]), a, b, 1.0) for a, b in exact)
             return QuoteCheck(quote, "exact", tuple(_brackets_noted(match, quote) for match in matches))
     # Otherwise an editor's words in brackets stand where the source has its own, as an

@@ -60,6 +60,14 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
             "A figure differs: the quote has “4.5” where the source has “4.2”.",
         ),
         (
+            "including more than 200 Russian citizens living there",
+            "A figure differs: the quote has “200” where the source has “200,000”.",
+        ),
+        (
+            "5 percent compared to the same period in",
+            "A figure differs: the quote has “5” where the source has “4.2”.",
+        ),
+        (
             "Chisinau’s policy of imposing artificial obstacles to the region’s basic livelihood is acceptable",
             "A negation differs: the quote has “acceptable” where the source has “unacceptable”.",
         ),
@@ -88,6 +96,8 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
     ids=[
         "figure",
         "decimal",
+        "figure cut short",
+        "figure cut at the quote's start",
         "prefix",
         "added not",
         "harmless",
@@ -199,6 +209,8 @@ def test_a_quote_that_drops_the_sources_own_brackets_is_warned_of_the_editors_wo
         "The source puts “the West” in square brackets: an editor's words, not the speaker's.",
     )
     assert verify_quote(library, "which would only allow [the West] to re-arm Ukraine").matches[0].editors_words == ()
+    reworded = verify_quote(library, "which would only allow the Western countries to re-arm Ukraine")
+    assert reworded.matches[0].editors_words == unbracketed.matches[0].editors_words  # still the editor's, reworded
 
 
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):

@@ -95,6 +95,7 @@ def test_a_how_many_question_is_answered_first_by_the_count_in_words_not_by_a_fo
     answer = ask(library, "How many times has the 3+3 platform met since it was launched?")
     assert "there have been three 3+3 meetings" in answer.sentences[0].text  # "three", not the "3+3" of a name
     assert [f.text for f in extract_facts("the 3+3 format and the 3+1 format met 200 times")] == ["200 times"]
+    assert [f.value for f in extract_facts("Trade grew by +4.1% last year.")] == ["4.1"]  # a sign is no name
 
 
 def test_filters_limit_documents_and_roles_and_still_fill_k(library):
