@@ -238,8 +238,8 @@ def show_answer(answer: Answer) -> None:
         st.warning(label_text(answer.not_addressed() + reference))
         return
     st.subheader("Answer")
-    if answer.unmentioned():
-        st.warning(label_text(answer.unmentioned()))
+    if caution := answer.unmentioned():
+        st.warning(label_text(caution))
     if not answer.sentences:
         st.info("No answer sentences among the passages found; see the passages below.")
     for number, sentence in enumerate(answer.sentences, start=1):
@@ -338,10 +338,10 @@ def show_column(column: Column) -> None:
     """One document's own answer to the question, or a plain statement that it has none."""
     st.markdown(f"<h4>{escaped(column.title)}</h4>", unsafe_allow_html=True)
     if not column.addressed:
-        st.info(label_text(column.answer.not_addressed("This document")))
+        st.info(label_text(column.answer.not_addressed()))
         return
-    if column.answer.unmentioned("This document"):
-        st.warning(label_text(column.answer.unmentioned("This document")))
+    if caution := column.answer.unmentioned():
+        st.warning(label_text(caution))
     for number, sentence in enumerate(column.answer.sentences, start=1):
         st.markdown(answer_sentence_html(number, sentence), unsafe_allow_html=True)
     for hit in column.answer.hits:

@@ -39,8 +39,8 @@ def format_answer(answer: Answer) -> str:
         return "\n".join([*lines, f"No passages match: {why}."])
     if not answer.answerable:
         lines.append(f"{answer.not_addressed()} Closest passages, for reference:")
-    elif answer.unmentioned():
-        lines.append(f"! {answer.unmentioned()}")
+    elif caution := answer.unmentioned():
+        lines.append(f"! {caution}")
     lines += _sentence_lines(answer)
     lines.append("Passages:")
     for number, hit in enumerate(answer.hits, start=1):
@@ -58,10 +58,10 @@ def format_comparison(comparison: Comparison) -> str:
     for column in comparison.columns:
         lines.append(f"== {column.title} ({column.doc_id})")
         if not column.addressed:
-            lines.append(f"  {column.answer.not_addressed('This document')}")
+            lines.append(f"  {column.answer.not_addressed()}")
             continue
-        if column.answer.unmentioned("This document"):
-            lines.append(f"  ! {column.answer.unmentioned('This document')}")
+        if caution := column.answer.unmentioned():
+            lines.append(f"  ! {caution}")
         lines += _sentence_lines(column.answer)
     return "\n".join(lines)
 

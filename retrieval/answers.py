@@ -60,24 +60,22 @@ def states(kind: str, sentence: str) -> bool:
 def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None = None) -> tuple[str, ...]:
     """Capitalised words (not opening a sentence) and four-digit years of the question that no passage
     (of the documents ``doc_ids``, when given) contains, in any spelling: a name the library spells
-    otherwise ("Kyiv" for its "Kiev") is known. Unknown words in a row are one name ("Sri Lanka")."""
+    otherwise ("Kyiv" for its "Kiev") is known. Capitalised words in a row are one name, named whole
+    when any of its words is unknown ("New Zealand", though the library mentions "New")."""
 
     def known(name: str) -> bool:
         spellings = (name, *(other for other in library.names.get(skeleton(name), ()) if is_respelling(name, other)))
         return any(all(library.mentions(term, doc_ids) for term in analyse(spelling)) for spelling in spellings)
 
     question = question.strip()
-    names: list[str] = []
-    after = -1  # where the last unknown name ended: one just after it belongs to it ("Sri Lanka")
+    runs: list[list[re.Match]] = []  # capitalised words in a row, one name ("New Zealand"); a year alone
     for match in _NAME.finditer(question):
-        if known(match.group(1)):
-            continue
-        if names and question[after : match.start()] == " ":
-            names[-1] += " " + match.group(1)
+        joins = runs and question[runs[-1][-1].end() : match.start()] == " "
+        if joins and not _YEAR.fullmatch(match.group(1)) and not _YEAR.fullmatch(runs[-1][-1].group(1)):
+            runs[-1].append(match)
         else:
-            names.append(match.group(1))
-        after = match.end()
-    return tuple(names)
+            runs.append([match])
+    return tuple(" ".join(m.group(1) for m in run) for run in runs if not all(known(m.group(1)) for m in run))
 
 
 def answer_sentences(
@@ -145,13 +143,14 @@ def ask(
     best = max((h.dense for h in hits), default=0.0)
     missing = unknown_names(library, question, doc_ids)
     overruled = best >= UNKNOWN_NAME_OVERRULE and not any(_YEAR.fullmatch(name) for name in missing)
+    searched = "The library" if not doc_ids else "This document" if len(doc_ids) == 1 else "These documents"
     if best < ANSWERABLE_SIMILARITY or (missing and not overruled):
         # The passages are listed for reference only: nothing in them is offered as an answer.
-        return Answer(question, False, (), tuple(hits), missing)
+        return Answer(question, False, (), tuple(hits), missing, searched)
     found = answer_sentences(
         library, hits, vector, sentences, "question" if role == "question" else "answer", expected_fact(question)
     )
     highlighted = [
         replace(h, highlights=tuple((s.start, s.end) for s in found if s.passage == h.passage)) for h in hits
     ]
-    return Answer(question, True, tuple(found), tuple(highlighted), missing)  # names let through are still named
+    return Answer(question, True, tuple(found), tuple(highlighted), missing, searched)  # names let through: named

@@ -196,10 +196,10 @@ def to_markdown(comparison: Comparison) -> str:
     for column in comparison.columns:
         lines += [f"## {column.title}", ""]
         if not column.addressed:
-            lines += [f"*{column.answer.not_addressed('This document')}*", ""]
+            lines += [f"*{column.answer.not_addressed()}*", ""]
             continue
-        if column.answer.unmentioned("This document"):
-            lines += [f"*{column.answer.unmentioned('This document')}*", ""]
+        if caution := column.answer.unmentioned():
+            lines += [f"*{caution}*", ""]
         for sentence in column.answer.sentences:
             lines.append(
                 f"- “{sentence.text}” — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label} "

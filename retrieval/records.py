@@ -85,20 +85,20 @@ class Answer:
     # Names or years of the question the library never mentions: why it is not addressed, or, when
     # the passages matched well anyway, a caution that they may be about something else.
     unknown_names: tuple[str, ...] = ()
+    searched: str = "The library"  # what was searched, as messages name it: "This document", "These documents"
 
-    def not_addressed(self, searched: str = "The library") -> str:
-        """What to tell a person when what was ``searched`` does not address the question, and why if a
-        name says so."""
+    def not_addressed(self) -> str:
+        """What to tell a person when what was searched does not address the question, and why if a name says so."""
         never = f" It never mentions {', '.join(self.unknown_names)}." if self.unknown_names else ""
-        return f"{searched} does not seem to address this question.{never}"
+        return f"{self.searched} does not seem to address this question.{never}"
 
-    def unmentioned(self, searched: str = "The library") -> str:
-        """The caution for an answer given although what was ``searched`` never mentions a name of the
+    def unmentioned(self) -> str:
+        """The caution for an answer given although what was searched never mentions a name of the
         question (the passages matched well enough that it may spell it otherwise), or an empty string."""
         if not (self.answerable and self.unknown_names):
             return ""
         names = ", ".join(self.unknown_names)
-        return f"{searched} never mentions {names}: check that these answers are about what you asked."
+        return f"{self.searched} never mentions {names}: check that these answers are about what you asked."
 
     def to_dict(self) -> dict:
         """The JSON object of ``python -m retrieval ask --json``."""

@@ -140,6 +140,10 @@ def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_n
     assert (
         two_words.not_addressed() == "The library does not seem to address this question. It never mentions Sri Lanka."
     )
+    assert ask(library, "How does the ministry view New Zealand?").unknown_names == ("New Zealand",)  # "New" is known
+    mfa = ["mfa-answers-2024-diplomacy"]
+    filtered = ask(library, "What are Russia's relations with Vietnam and Indonesia?", doc_ids=mfa)
+    assert filtered.not_addressed().startswith("This document does not")  # the Duma transcript names both
 
 
 def test_a_year_the_library_never_mentions_is_flagged_however_close_the_passages(library):
