@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
+import shlex
 import sys
 from pathlib import Path
 
 from index import Settings, VerbatimError, build_index
-from index.build import built_from
+from index.build import built_from, text_digest
 from index.corpus import LoadedDocument, scan_corpus
 from index.embedding import DEFAULT_MODEL
 from index.errors import LibraryError, StoreError
@@ -27,7 +27,7 @@ def show_progress(stage: str, done: int, total: int) -> None:
 def _changes(documents: tuple[LoadedDocument, ...], manifest: dict) -> str:
     """What differs between the documents and the build: "new: a; changed: b; removed: c", or why else."""
     indexed = manifest.get("indexed", {})
-    texts = {loaded.document.doc_id: hashlib.sha256(loaded.document.text.encode()).hexdigest() for loaded in documents}
+    texts = {loaded.document.doc_id: text_digest(loaded.document) for loaded in documents}
     kinds = {
         "new": [doc_id for doc_id in texts if doc_id not in indexed],
         "changed": [
@@ -73,10 +73,15 @@ def status(corpus: Path, index: Path) -> int:
     scan = scan_corpus(corpus, keep_text=False)
     for problem in scan.problems:
         print(f"problem: {problem}")
+    where = f"--corpus {shlex.quote(str(corpus))} --index {shlex.quote(str(index))}"
+    if not scan.documents:
+        print(f"health: {corpus} holds no readable documents; the index holds them as last built")
+        print(f"add some with: python -m index add PATH... {where}")
+        return 1
     if not built_from(scan, manifest):
         fix = "fix the problems above, then run" if scan.problems else "run"
         print(f"health: out of date with {corpus} ({_changes(scan.documents, manifest)})")
-        print(f"{fix}: python -m index build --corpus {corpus} --index {index}")
+        print(f"{fix}: python -m index build {where}")
         return 1
     print("health: every file matches its checksum; up to date with the corpus")
     return 0

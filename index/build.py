@@ -89,11 +89,16 @@ def built_from(scan: CorpusScan, manifest: dict) -> bool:
     return corpus_fingerprint(scan.documents, manifest["model"]) == manifest["corpus_fingerprint"]
 
 
+def text_digest(document: Document) -> str:
+    """The SHA-256 of the document's text, as the manifest's ``indexed`` records it."""
+    return hashlib.sha256(document.text.encode()).hexdigest()
+
+
 def _indexed_times(documents: tuple[Document, ...], previous: dict, now: str) -> dict:
     """When each document's current text was first indexed: kept from the last build if unchanged."""
     times = {}
     for document in documents:
-        digest = hashlib.sha256(document.text.encode()).hexdigest()
+        digest = text_digest(document)
         before = previous.get(document.doc_id, {})
         times[document.doc_id] = {"sha256": digest, "at": before["at"] if before.get("sha256") == digest else now}
     return times

@@ -96,7 +96,8 @@ def show_passage(library: Library, key: str, as_json: bool = False) -> int:
     """Print a passage looked up by id or citation label, with its neighbours and the question it answers;
     ">>" marks the cited passage, and every paragraph a range label ("Q1 ¶5–6") names.
 
-    As JSON: ``{"passage", "question", "neighbours"}``, passages as items of ``ask``.
+    As JSON: ``{"passage", "cited", "question", "neighbours"}``, passages as items of ``ask``; ``cited``
+    gives where the words the id or label names end and their citation (a range's, "Q1 ¶5–6").
     """
     try:
         passage, cited_end = library.cited(key)
@@ -110,6 +111,7 @@ def show_passage(library: Library, key: str, as_json: bool = False) -> int:
     if as_json:
         item = {
             "passage": passage_item(passage, library.documents[passage.doc_id]),
+            "cited": {"end": cited_end, "citation": library.span_label(passage, passage.start, cited_end)},
             "question": question,
             "neighbours": [
                 passage_item(n, library.documents[n.doc_id]) for n in library.neighbours(passage, through=cited_end)

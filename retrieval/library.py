@@ -298,11 +298,11 @@ class Library:
         """The passage with the passages just before and after it in the same document, in reading order;
         after it, as many as hold words up to the document offset ``through`` (a citation running on)."""
         row = self.row_of[passage.passage_id]
-        hi = row + 2
+        hi = row + 2  # one past the passage after the last that holds words up to ``through``
         while (
             hi < len(self.passages)
             and self.passages[hi - 1].doc_id == passage.doc_id
-            and self.passages[hi - 1].end < through
+            and self.passages[hi - 2].end < through
         ):
             hi += 1
         lo, hi = max(0, row - 1), min(len(self.passages), hi)

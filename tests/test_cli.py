@@ -146,6 +146,10 @@ def test_status_tells_whether_the_index_holds_the_library_as_it_is(tmp_path):
     (corpus / "library.json").write_text('{"ferry.txt": {"title": 5}}', encoding="utf-8")
     broken = run("index", "status", *where)
     assert broken.returncode == 1 and "must be text, not 5" in broken.stdout + broken.stderr
+    for document in ("bus.txt", "ferry.txt", "library.json"):
+        (corpus / document).unlink()
+    emptied = run("index", "status", *where)
+    assert emptied.returncode == 1 and f"add some with: python -m index add PATH... --corpus {corpus}" in emptied.stdout
 
 
 def test_a_citation_opened_with_json_gives_the_passage_its_question_and_neighbours(bundled_index):
@@ -167,6 +171,9 @@ def test_a_citation_opened_with_json_gives_the_passage_its_question_and_neighbou
     )
     assert item["question"] and item["passage"] in item["neighbours"]
     label = "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q1 ¶5-8"  # a range, as a quote running on is cited
+    as_json = json.loads(run("retrieval", "cite", "--id", label, "--json", "--index", str(bundled_index)).stdout)
+    assert as_json["cited"]["citation"] == label.replace("-", "–")
+    assert as_json["cited"]["end"] == as_json["neighbours"][-2]["end"]  # ¶8, then the passage after the range
     ranged = run("retrieval", "cite", "--id", label, "--index", str(bundled_index))
     assert [
         line.split(" — ")[1].split(" (")[0] for line in ranged.stdout.splitlines() if line.startswith(">> MFA")
