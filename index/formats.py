@@ -26,7 +26,7 @@ MAX_UNPACKED_BYTES = 2 * MAX_DOCUMENT_BYTES
 
 
 # Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
-EXTRACTION_VERSION = 6
+EXTRACTION_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,7 @@ class _HtmlText(HTMLParser):
     BLOCKS = {"p", "div", "br", "li", "tr", "section", "article", "blockquote", "main", "hr", "pre", "address"}
     BLOCKS |= {"ul", "ol", "dl", "dt", "dd", "table", "caption", "figure", "figcaption", "details", "summary"}
     HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+    CONTAINERS = {"div", "section", "article", "main", "body", "td", "li"}
     CELLS = {"td", "th"}
 
     def __init__(self, chrome: bool) -> None:
@@ -75,7 +76,9 @@ class _HtmlText(HTMLParser):
         self.parts: list[str] = []
         self.skipped: list[str] = []  # the open elements whose text is left out, innermost last
         self.open_skipped: Counter[str] = Counter()  # how many of each are open, so a close costs no search
-        self.quotations = 0  # open <blockquote>s: a <footer> in one names the quote's source, no page chrome
+        # Per open <blockquote>, how many containers opened inside it are open: a <footer> in one names
+        # the quote's source, no page chrome; a container closing that opened before it closes it too.
+        self.quotations: list[int] = []
         self.inline_quotes = 0  # open <q>s: one inside another takes single quotation marks
 
     def _close(self, tag: str) -> None:
@@ -91,7 +94,10 @@ class _HtmlText(HTMLParser):
         if tag in self.skip and not (tag == "footer" and self.quotations):
             self.skipped.append(tag)
             self.open_skipped[tag] += 1
-        self.quotations += tag == "blockquote"
+        if tag in self.CONTAINERS and self.quotations:
+            self.quotations[-1] += 1
+        if tag == "blockquote":
+            self.quotations.append(0)
         self._break(tag, opening=True)
         if tag == "q":  # a browser shows an inline quotation between quotation marks
             self.inline_quotes += 1
@@ -100,10 +106,13 @@ class _HtmlText(HTMLParser):
     def handle_endtag(self, tag):
         if tag in self.skip:
             self._close(tag)
-        if tag == "blockquote":
-            self.quotations = max(self.quotations - 1, 0)
-        if tag in ("article", "main", "body"):  # a blockquote left open ends with what holds it
-            self.quotations = 0
+        if tag == "blockquote" and self.quotations:
+            self.quotations.pop()
+        if tag in self.CONTAINERS:
+            while self.quotations and not self.quotations[-1]:  # a blockquote left open ends with what holds it
+                self.quotations.pop()
+            if self.quotations:
+                self.quotations[-1] -= 1
         self._break(tag, opening=False)
         if tag == "q" and self.inline_quotes:
             self._data("”" if self.inline_quotes % 2 else "’")

@@ -20,11 +20,6 @@ CapitalsOnce = Literal["never", "always", "before_a_sentence"]
 GENERIC_LABELS = {"question": "question", "q": "question", "answer": "answer", "a": "answer"}
 # Labels of the side of an interview that asks ("Interviewer:", "Reporter 2:"): their turns are questions.
 ASKING_LABELS = frozenset(["interviewer", "reporter", "journalist", "correspondent", "questioner"])
-# One word naming the part someone plays in a meeting or a programme: a speaker even when used once.
-ROLE_LABELS = ASKING_LABELS | frozenset(
-    ["moderator", "host", "chair", "chairman", "chairwoman", "chairperson", "presenter", "anchor", "guest"]
-    + ["interviewee", "respondent", "panelist", "panellist", "caller", "witness"]
-)
 # Words that close a field's name and never a person's: "Key Findings:", "Next Steps:",
 # "Note to Editors:". ("Date" or "Place" may: "Kimiko Date:", "Francis Place:".)
 FIELD_WORDS = frozenset(
@@ -137,9 +132,16 @@ _LABEL = re.compile(
 # State for Energy Security and Net Zero (Ed Miliband):", "The Minister of State, Ministry of
 # Defence (Luke Pollard):". The office is the speaker's name, as when Hansard later writes it alone.
 _OFFICE = re.compile(
-    _STAMP_BEFORE + r"(?P<label>The(?: (?:[A-Z][\w’'\-]*,?|of|for|the|and|to|on|in)){1,15})"
-    r"(?P<aside>[ \t\xa0]*\([A-Z][\w’'.\-]+(?: (?:[A-Z][\w’'.\-]+|de|van|von|al|bin)){1,3}\)"
-    r"(?:[ \t\xa0]*\([^()\r\n]{1,60}\))?)[ \t\xa0]*:[ \t\xa0]+(?=\S)"
+    _STAMP_BEFORE + r"(?P<bold>\*\*|__)?(?P<label>The(?: (?:[A-Z][\w’'\-]*,?|of|for|the|and|to|on|in)){1,15})"
+    r"(?P<aside>[ \t\xa0]*\([A-Z][\w’'.\-]+(?: (?:[A-Z][\w’'.\-]+|of|de|van|von|al|bin)){1,5}\)"
+    r"(?:[ \t\xa0]*\([^()\r\n]{1,60}\))?)(?(bold)(?:\*\*|__)?)[ \t\xa0]*"
+    r":(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)"
+)
+# Words one of which an office's title holds: "The Case for Reform (Executive Summary):" is no office.
+_OFFICE_WORDS = frozenset(
+    ["Minister", "Secretary", "Under-Secretary", "Chancellor", "Leader", "Speaker", "General", "President"]
+    + ["Chair", "Chairman", "Chairwoman", "Whip", "Advocate", "Treasurer", "Comptroller", "Mayor", "Governor"]
+    + ["Commissioner", "Ambassador", "Spokesperson", "Spokesman", "Spokeswoman", "Deputy", "Premier"]
 )
 # The questioner's "Q" of official transcripts, with no colon: "Q Thank you. Will the bill pass?"
 _BARE_Q = re.compile(_STAMP_BEFORE + r"(?P<label>Q)\.?[ \t\xa0]+(?=\S)(?![a-z])")
@@ -186,9 +188,7 @@ def speaker_label(
       such labels are a cast (see ``repeated_labels``), not a programme ("Opening Session
       9:00"). A bare "Q" and a label in a script without capitals count when ``repeated``.
     - One word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts
-      when generic ("Answer:"), or names a part played ("Interviewer:", "Moderator:", see
-      ``ROLE_LABELS``) and is used more than once or followed by words ending like a sentence;
-      otherwise only a name, never a remark word, used as a label more than once
+      when generic ("Answer:"); otherwise only a name, never a remark word, used as a label more than once
       (``repeated``) or in capitals ("LAVROV:") where the layout around it allows
       (``capitals_once``, which the structure reader decides).
     """
@@ -201,13 +201,11 @@ def speaker_label(
     if match.re is _BARE_Q:  # "Q Street was closed" asks nothing: a briefing's questions are many
         return match if label in repeated else None
     if match.re is _OFFICE:
-        return match
+        return match if _OFFICE_WORDS.intersection(label.replace(",", "").split()) else None
     if not _written_as_a_name(label):
         return None
     if label.lower() in GENERIC_LABELS:
         return match
-    if label.lower() in ROLE_LABELS:  # "Reporter: Jane Doe" is a byline, "Chair: Jane Smith" a field of minutes
-        return match if label in repeated or _SPOKEN.search(paragraph[match.end() :]) else None
     words = label.lower().split()
     if any(word.isdigit() for word in words):
         return match if any(word in NUMBERED_ROLES for word in words) else None
@@ -228,10 +226,6 @@ def speaker_label(
     if capitals_once == "before_a_sentence" and paragraph[match.end() : match.end() + 1].islower():
         return None
     return match
-
-
-# Words that end like a sentence: what follows a label used once must, to be speech.
-_SPOKEN = re.compile(r"[.!?…。？！][\"”’)\]]*\s*$")
 
 
 def label_name(match: re.Match) -> str:

@@ -68,8 +68,13 @@ def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None
         return any(all(library.mentions(term, doc_ids) for term in analyse(spelling)) for spelling in spellings)
 
     question = question.strip()
+    matches = list(_NAME.finditer(question))
+    # In a question written in Title Case every word is capitalised: only unknown words make its names.
+    title_case = 2 * len(matches) > len(question.split())
     runs: list[list[re.Match]] = []  # capitalised words in a row, one name ("New Zealand"); a year alone
-    for match in _NAME.finditer(question):
+    for match in matches:
+        if title_case and known(match.group(1)):
+            continue
         joins = runs and question[runs[-1][-1].end() : match.start()] == " "
         if joins and not _YEAR.fullmatch(match.group(1)) and not _YEAR.fullmatch(runs[-1][-1].group(1)):
             runs[-1].append(match)
@@ -143,7 +148,8 @@ def ask(
     best = max((h.dense for h in hits), default=0.0)
     missing = unknown_names(library, question, doc_ids)
     overruled = best >= UNKNOWN_NAME_OVERRULE and not any(_YEAR.fullmatch(name) for name in missing)
-    searched = "The library" if not doc_ids else "This document" if len(doc_ids) == 1 else "These documents"
+    chosen = set(doc_ids or ())
+    searched = "The library" if not chosen else "This document" if len(chosen) == 1 else "This choice of documents"
     if best < ANSWERABLE_SIMILARITY or (missing and not overruled):
         # The passages are listed for reference only: nothing in them is offered as an answer.
         return Answer(question, False, (), tuple(hits), missing, searched)

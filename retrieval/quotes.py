@@ -578,15 +578,24 @@ def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
     """The match, noting each of the source's bracketed insertions ("allow [the West] to re-arm")
     that the quote gives without its brackets, as though the speaker had said it, in the same or
     other words; one the quote leaves out ("[Laughter.]") is no such insertion."""
-    left_out = " ".join(w for part in match.diff if part.op == "omitted" for *_, w in words(part.source))
 
-    def given_as_spoken(bracketed: str) -> bool:  # neither kept in its brackets nor left out ("[Laughter.]")
-        inside = " ".join(w for *_, w in words(bracketed))
-        return (
-            bool(inside)
-            and bracketed not in quote
-            and re.search(rf"(?<!\S){re.escape(inside)}(?!\S)", left_out) is None
-        )
+    def forms(text: str) -> str:
+        return " ".join(w for *_, w in words(text))
+
+    def given_as_spoken(bracketed: str) -> bool:
+        """Not kept in its brackets, and not left out: neither omitted ("[Laughter.]") nor in a change
+        whose quote side has no more words than the source's own words around it ("services" for
+        "service [with Georgia]")."""
+        inside = forms(bracketed)
+        if not inside or bracketed in quote:
+            return False
+        for part in match.diff:
+            if re.search(rf"(?<!\S){re.escape(inside)}(?!\S)", forms(part.source)) is None:
+                continue
+            own = len(words(part.source)) - len(words(bracketed))
+            if part.op == "omitted" or (part.op == "changed" and len(words(part.quote)) <= own):
+                return False
+        return True
 
     inserted = [m[0] for m in _EDITORIAL.finditer(match.text) if given_as_spoken(m[0])]
     return replace(match, unbracketed=tuple(text.strip("[]") for text in inserted)) if inserted else match

@@ -85,7 +85,7 @@ class Answer:
     # Names or years of the question the library never mentions: why it is not addressed, or, when
     # the passages matched well anyway, a caution that they may be about something else.
     unknown_names: tuple[str, ...] = ()
-    searched: str = "The library"  # what was searched, as messages name it: "This document", "These documents"
+    searched: str = "The library"  # what was searched, as messages name it: "This document", "This choice of documents"
 
     def not_addressed(self) -> str:
         """What to tell a person when what was searched does not address the question, and why if a name says so."""

@@ -211,6 +211,11 @@ def test_a_quote_that_drops_the_sources_own_brackets_is_warned_of_the_editors_wo
     assert verify_quote(library, "which would only allow [the West] to re-arm Ukraine").matches[0].editors_words == ()
     reworded = verify_quote(library, "which would only allow the Western countries to re-arm Ukraine")
     assert reworded.matches[0].editors_words == unbracketed.matches[0].editors_words  # still the editor's, reworded
+    for left_out in (  # the bracketed words left out, beside another change
+        "decisions to resume the air services and cancel visas for short-term Georgian visits",
+        "which would only let to re-arm Ukraine",
+    ):
+        assert verify_quote(library, left_out).matches[0].editors_words == ()
 
 
 def test_markup_pasted_with_a_quote_is_not_taken_for_words(library):

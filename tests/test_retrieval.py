@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval import QueryError, ask
+from retrieval.answers import unknown_names
 from retrieval.facts import extract_facts
 from retrieval.fusion import convex, normalise, reciprocal_rank
 from retrieval.highlight import highlighted_html, label_text
@@ -144,6 +145,9 @@ def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_n
     mfa = ["mfa-answers-2024-diplomacy"]
     filtered = ask(library, "What are Russia's relations with Vietnam and Indonesia?", doc_ids=mfa)
     assert filtered.not_addressed().startswith("This document does not")  # the Duma transcript names both
+    both = ask(library, "What is Russia's position on relations with Australia?", doc_ids=[*mfa, *library.documents])
+    assert both.unmentioned().startswith("This choice of documents never mentions Australia:")
+    assert unknown_names(library, "How Does Russia View New Zealand?") == ("Zealand",)  # Title Case: no runs
 
 
 def test_a_year_the_library_never_mentions_is_flagged_however_close_the_passages(library):
