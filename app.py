@@ -52,7 +52,9 @@ that answer it and marks the sentences that answer best.
   the closest passages for reference only. It judges this by how well the passages
   match and whether they name what you asked about, so a question on a neighbouring
   subject, or one asking for a detail a passage leaves out, can still be answered
-  with the closest passages: read the cited words before relying on them.
+  with the closest passages: read the cited words before relying on them. When the
+  passages match well although the library never mentions a name of the question,
+  the answer is given with a caution naming it.
 
 Filters in the sidebar limit the search to some documents or to one role.
 Each citation is a link to the **Cite** page, which shows the passage in its
