@@ -121,12 +121,13 @@ NUMBERED_ROLES = frozenset(
 # as transcription services write it).
 TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"  # "0:03", "00:12:31", "00:12:31.250"
 _STAMP_BEFORE = rf"(?:[\[(]?(?P<time>{TIME})[\])]?[ \t\xa0]+)?"
+# The colon closing a label, the bold around it closed before or after it, then the words or the line's end.
+_COLON = r":(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)"
 _LABEL = re.compile(
     _STAMP_BEFORE + r"(?P<bold>\*\*|__)?"
     r"(?P<label>[^\W\d_][\w’'.\-]*(?:[ \xa0](?:[^\W\d_][\w’'.\-]*|\d{1,3})){0,3})"
     r"(?P<aside>(?:[ \t\xa0]*\([^()\r\n]{1,60}\)){1,2})?(?(bold)(?:\*\*|__)?)[\u200e\u200f\u061c]*"
-    r"(?::(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)|：[ \t\xa0]*"
-    rf"|[ \t\xa0]+(?P<time_after>{TIME})[ \t\xa0]*$)"
+    rf"(?:{_COLON}|：[ \t\xa0]*|[ \t\xa0]+(?P<time_after>{TIME})[ \t\xa0]*$)"
 )
 # An office with its holder's name in brackets, as Hansard writes a minister: "The Secretary of
 # State for Energy Security and Net Zero (Ed Miliband):", "The Minister of State, Ministry of
@@ -134,8 +135,7 @@ _LABEL = re.compile(
 _OFFICE = re.compile(
     _STAMP_BEFORE + r"(?P<bold>\*\*|__)?(?P<label>The(?: (?:[A-Z][\w’'\-]*,?|of|for|the|and|to|on|in)){1,15})"
     r"(?P<aside>[ \t\xa0]*\([A-Z][\w’'.\-]+(?: (?:[A-Z][\w’'.\-]+|of|de|van|von|al|bin)){1,5}\)"
-    r"(?:[ \t\xa0]*\([^()\r\n]{1,60}\))?)(?(bold)(?:\*\*|__)?)[ \t\xa0]*"
-    r":(?(bold)(?:\*\*|__)?)(?:[ \t\xa0]+(?=\S)|[ \t\xa0]*$)"
+    r"(?:[ \t\xa0]*\([^()\r\n]{1,60}\))?)(?(bold)(?:\*\*|__)?)[ \t\xa0]*" + _COLON
 )
 # Words one of which an office's title holds: "The Case for Reform (Executive Summary):" is no office.
 _OFFICE_WORDS = frozenset(
@@ -188,9 +188,9 @@ def speaker_label(
       such labels are a cast (see ``repeated_labels``), not a programme ("Opening Session
       9:00"). A bare "Q" and a label in a script without capitals count when ``repeated``.
     - One word could open a remark ("Note:", "NATO: it keeps moving east"), so it counts
-      when generic ("Answer:"); otherwise only a name, never a remark word, used as a label more than once
-      (``repeated``) or in capitals ("LAVROV:") where the layout around it allows
-      (``capitals_once``, which the structure reader decides).
+      when generic ("Answer:"); otherwise only a name, never a remark word, used as a
+      label more than once (``repeated``) or in capitals ("LAVROV:") where the layout
+      around it allows (``capitals_once``, which the structure reader decides).
     """
     match = _label_match(paragraph)
     if not match:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import cache
 
 import numpy as np
 
@@ -63,6 +64,7 @@ def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None
     otherwise ("Kyiv" for its "Kiev") is known. Capitalised words in a row are one name, named whole
     when any of its words is unknown ("New Zealand", though the library mentions "New")."""
 
+    @cache  # a name is looked up again when its run is judged
     def known(name: str) -> bool:
         spellings = (name, *(other for other in library.names.get(skeleton(name), ()) if is_respelling(name, other)))
         return any(all(library.mentions(term, doc_ids) for term in analyse(spelling)) for spelling in spellings)
