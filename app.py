@@ -13,11 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from index import BuildReport, Settings, VerbatimError, build_index
-from index.build import nothing_to_search
-from index.corpus import corpus_signature, doc_id_for, document_paths
+from index import Settings, VerbatimError
+from index.build import BuildReport, build_index, nothing_to_search
+from index.corpus import corpus_signature
 from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES
-from index.manage import add_documents, remove_document, set_metadata
+from index.manage import add_documents, document_files, remove_document, set_metadata
 from index.records import Passage
 from retrieval import Answer, AnswerSentence, Hit, Library, ask
 from retrieval.citations import (
@@ -30,8 +30,8 @@ from retrieval.citations import (
     cited_span,
 )
 from retrieval.compare import Column, Comparison, compare, to_markdown
-from retrieval.highlight import escaped, highlighted_html, label_text
-from retrieval.quotes import ASSEMBLED_TEXT, MIXED_TEXT, VERDICT_TEXT, QuoteCheck, QuoteMatch, verify_quote
+from retrieval.highlight import answer_sentence_html, cite_link, diff_html, escaped, highlighted_html, label_text
+from retrieval.quotes import ASSEMBLED_TEXT, MIXED_TEXT, VERDICT_TEXT, QuoteCheck, verify_quote
 
 HELP = """
 **Ask** a question in your own words. Verbatim finds the passages of the library
@@ -213,21 +213,6 @@ def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
     return tuple(docs), role, k
 
 
-def cite_link(passage: Passage, start: int | None = None, end: int | None = None, label: str = "") -> str:
-    """The citation label (the passage's own by default) as a link that opens the passage on the Cite page."""
-    href = escaped(citation_link(passage, start, end))
-    return f'<a class="citation" href="{href}" target="_self">{escaped(label or passage.label)}</a>'
-
-
-def answer_sentence_html(number: int, sentence: AnswerSentence, after: str = "") -> str:
-    """A numbered answer sentence in quotation marks, its speaker and its citation link, then ``after``."""
-    return (
-        f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
-        f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
-        f"{cite_link(sentence.passage, sentence.start, sentence.end)} {after}</small></p>"
-    )
-
-
 def anchor(hit: Hit) -> str:
     """The HTML id of a passage's card, for links from answer sentences."""
     return "passage-" + hit.passage.passage_id.rsplit(":", 1)[-1]
@@ -401,26 +386,13 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
         label = escaped(neighbour.label) if neighbour == passage else cite_link(neighbour)  # step to a neighbour
         st.markdown(f'<div class="{css}"><small>{label} · {who}</small><br>{body}</div>', unsafe_allow_html=True)
     cited = document.text[spans[0][0] : spans[0][1]]
-    labelled = replace(passage, label=library.span_label(passage, *spans[0]))  # "¶5–6" when the words run on
+    labelled = replace(passage, label=library.span_label(passage, spans[0][1]))  # "¶5–6" when the words run on
     st.caption("Copy the citation")
     st.code(as_plain(labelled, document, start, end), language=None)
     # Absolute, so the link still opens this passage when pasted into notes or a draft.
     base = app_root(st.context.url or "", PAGE_PATHS)
     st.code(as_markdown(labelled, citation_link(passage, start, end, base)), language=None)
     st.code(as_quotation(cited, labelled, document), language=None)
-
-
-def show_diff(match: QuoteMatch) -> str:
-    """The word-level diff as HTML: source words the quote lacks struck through, its own words underlined."""
-    parts = []
-    for part in match.diff:
-        if part.op == "equal":
-            parts.append(escaped(part.quote))
-        if part.op in ("changed", "omitted") and part.source:
-            parts.append(f"<del>{escaped(part.source)}</del>")
-        if part.op in ("changed", "added") and part.quote:
-            parts.append(f"<ins>{escaped(part.quote)}</ins>")
-    return " ".join(parts)
 
 
 def show_check(library: Library, check: QuoteCheck) -> None:
@@ -430,7 +402,7 @@ def show_check(library: Library, check: QuoteCheck) -> None:
     if check.assembled:
         st.error(ASSEMBLED_TEXT)
     for match in check.matches:
-        passage = library.passage(match.passage_id) if match.passage_id else None
+        passage = match.passage
         role = "the questioner's words, not the official's" if match.role == "question" else match.role
         with st.container(border=True):
             link = cite_link(passage, match.start, match.end, match.citation) if passage else escaped(match.citation)
@@ -443,7 +415,7 @@ def show_check(library: Library, check: QuoteCheck) -> None:
             for change in (*match.meaning_changes, *match.editors_words):
                 st.error(label_text(change))  # the quote's and the source's words, shown as typed
             if check.verdict in ("close", "paraphrase"):
-                st.markdown(f'<p class="quote-diff">{show_diff(match)}</p>', unsafe_allow_html=True)
+                st.markdown(f'<p class="quote-diff">{diff_html(match.diff)}</p>', unsafe_allow_html=True)
             if passage:
                 st.markdown(
                     f'<div class="passage">{highlighted_html(passage.text, passage.start, [(match.start, match.end)])}'
@@ -587,10 +559,8 @@ def remove_control(settings: Settings, doc_id: str, file_name: str) -> None:
 
 def remove_unindexed(settings: Settings) -> None:
     """Removing documents while no index can be built from them, such as when none gives anything to search."""
-    files: dict[str, str] = {}
     try:
-        for path in document_paths(settings.corpus_dir):
-            files.setdefault(doc_id_for(path), path.name)  # the file remove_document deletes: the first
+        files = {doc_id: path.name for doc_id, path in document_files(settings.corpus_dir).items()}
     except OSError:  # no library folder: there is nothing to remove
         return
     chosen = st.selectbox("Remove a document", list(files), index=None) if files else None

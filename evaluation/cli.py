@@ -28,7 +28,7 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
         description="Measure every mode side by side. DATASET is a BEIR folder (corpus.jsonl, queries.jsonl, "
         "qrels/test.tsv), indexed into its own cached index, or a gold-quote JSONL file evaluated against the library.",
     )
-    parser.add_argument("dataset", type=Path, help="BEIR folder or gold-quote .jsonl file")
+    parser.add_argument("dataset", type=Path, metavar="DATASET", help="BEIR folder or gold-quote .jsonl file")
     parser.add_argument(
         "--modes", default=DEFAULT_MODES, help=f"comma-separated, of {','.join(MODES)} (default: %(default)s)"
     )

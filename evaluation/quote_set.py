@@ -126,7 +126,7 @@ def score_cases(library: Library, cases: list[QuoteCase]) -> tuple[QuoteScores, 
             quoted = words(library.documents[case.doc_id].text[case.start : case.end], case.start)
             first, last = quoted[0][0], quoted[-1][1]  # a match must run from the first word quoted to the last
             located += any(
-                m.doc_id == case.doc_id and m.start <= first and last <= m.end and m.role == case.role
+                m.document.doc_id == case.doc_id and m.start <= first and last <= m.end and m.role == case.role
                 for m in check.matches
             )
     verdicts = ("exact", "close", "paraphrase", "not_found")

@@ -1,13 +1,15 @@
-"""The ingest side of Verbatim: documents → passages → embeddings → the on-disk index."""
+"""The ingest side of Verbatim: documents → passages → embeddings → the on-disk index.
 
-from index.build import BuildReport, build_index
+The package itself exports only what both sides share, so reading an index never loads
+the build: ``from index.build import build_index`` to write one.
+"""
+
 from index.corpus import PROJECT_ROOT
 from index.errors import DocumentError, LibraryError, StoreError, VerbatimError
 from index.records import ROLES, Document, Passage, Role
 from index.settings import Settings
 
 __all__ = [
-    "BuildReport",
     "Document",
     "DocumentError",
     "LibraryError",
@@ -18,5 +20,4 @@ __all__ = [
     "Settings",
     "StoreError",
     "VerbatimError",
-    "build_index",
 ]

@@ -7,11 +7,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from index import Settings, VerbatimError, build_index
-from index.build import built_from, text_digest
+from index import Settings, VerbatimError
+from index.build import build_index
 from index.corpus import LoadedDocument, scan_corpus
 from index.embedding import DEFAULT_MODEL
 from index.errors import LibraryError, StoreError
+from index.fingerprint import built_from, text_digest
 from index.formats import MAX_DOCUMENT_BYTES
 from index.manage import add_documents, remove_document
 from index.settings import add_location_options
@@ -110,12 +111,23 @@ def main(argv: list[str] | None = None) -> int:
         description="Copy documents into the corpus folder and update the index. A file with the content of a "
         "document already there is skipped; one with the name of an existing document replaces it.",
     )
-    add.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    add.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="a document file to add")
     add_location_options(add)
-    remove = commands.add_parser("remove", help="remove a document and update the index")
-    remove.add_argument("doc_id", metavar="DOC_ID")
+    remove = commands.add_parser(
+        "remove",
+        help="remove a document and update the index",
+        description="Delete a document from the corpus folder, with its metadata and extracted text, and update "
+        "the index.",
+    )
+    remove.add_argument("doc_id", metavar="DOC_ID", help="the document's id, as `status` lists it")
     add_location_options(remove)
-    add_location_options(commands.add_parser("status", help="list the documents and check the index's health"))
+    status_parser = commands.add_parser(
+        "status",
+        help="list the documents and check the index's health",
+        description="List the indexed documents, check every index file against its checksum and say whether "
+        "the index is up to date with the corpus folder. Exits with 1 when it needs a build.",
+    )
+    add_location_options(status_parser)
     args = parser.parse_args(argv)
 
     try:

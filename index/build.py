@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,21 +14,15 @@ import numpy as np
 
 from index import store
 from index.chunking import MIN_PASSAGE_TOKENS, chunk_document
-from index.corpus import CorpusScan, LoadedDocument, doc_id_for, remove_orphan_texts, scan_corpus
+from index.corpus import CorpusScan, doc_id_for, remove_orphan_texts, scan_corpus
 from index.embedding import DEFAULT_MODEL, Embedder, content_hash
 from index.errors import DocumentError, LibraryError, StoreError, VerbatimError
+from index.fingerprint import PIPELINE_VERSION, corpus_fingerprint, text_digest
 from index.lexical import bm25_matrix
 from index.locks import exclusive_lock
 from index.records import Document, Passage
 from index.sentences import sentence_spans
 from index.shingles import build_quote_index
-
-# Bump when chunking, embedding-text or quote-word rules change, so old builds are redone.
-# A passage is embedded as its own words alone. Prefixing the document title, section
-# and the question answered was tried and lost: over the 52 dev questions dense MRR@10
-# fell from 0.740 to 0.672, because mean pooling let the long shared prefix dominate
-# short paragraphs, so all paragraphs of one answer looked alike.
-PIPELINE_VERSION = "35"
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -73,25 +65,6 @@ def nothing_to_search(names: str) -> str:
         f"nothing to search in {names}: every line was taken for a heading or boilerplate "
         "(a line without a full stop reads as a heading); add the text in sentences"
     )
-
-
-def corpus_fingerprint(documents: tuple[LoadedDocument, ...], model_name: str, with_sentences: bool = True) -> str:
-    """A hash of everything a build depends on: texts, metadata, model and pipeline version."""
-    digest = hashlib.sha256(f"{PIPELINE_VERSION}\x00{model_name}\x00{with_sentences}".encode())
-    for loaded in documents:
-        record = dict(loaded.document.to_dict(with_text=True), settings=loaded.settings.__dict__)
-        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
-
-
-def built_from(scan: CorpusScan, manifest: dict) -> bool:
-    """Whether the build with this manifest holds exactly the documents of ``scan``."""
-    return corpus_fingerprint(scan.documents, manifest["model"]) == manifest["corpus_fingerprint"]
-
-
-def text_digest(document: Document) -> str:
-    """The SHA-256 of the document's text, as the manifest's ``indexed`` records it."""
-    return hashlib.sha256(document.text.encode()).hexdigest()
 
 
 def _indexed_times(documents: tuple[Document, ...], previous: dict, now: str) -> dict:
@@ -140,17 +113,6 @@ def _embed_with_cache(
     return vectors.astype(np.float32), hashes, len(missing)
 
 
-def _one_turn(first: Passage, second: Passage) -> bool:
-    """Whether two passages in a row belong to one speaker's turn: the same labelled turn, or
-    unlabelled text of one speaker and section (opening remarks), which a label or heading would end."""
-    return (first.doc_id, first.turn, first.section, first.speaker) == (
-        second.doc_id,
-        second.turn,
-        second.section,
-        second.speaker,
-    )
-
-
 def _sentences_in_context(
     spans: list[tuple[int, int, int]], passages: list[Passage], by_id: dict[str, Document]
 ) -> list[str]:
@@ -165,7 +127,7 @@ def _sentences_in_context(
     for i, (row, start, end) in enumerate(spans):
         previous = spans[i - 1] if i else None
         same_turn = previous is not None and (
-            previous[0] == row or (previous[0] == row - 1 and _one_turn(passages[row - 1], passages[row]))
+            previous[0] == row or (previous[0] == row - 1 and passages[row - 1].turn_key == passages[row].turn_key)
         )
         context_start = previous[1] if same_turn else start
         texts.append(by_id[passages[row].doc_id].text[context_start:end])

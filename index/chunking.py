@@ -125,11 +125,6 @@ def _paragraph_mark(unit: _Unit) -> str:
     return mark + (_part_letters(unit.part) if unit.parts else "")
 
 
-def document_label(document: Document) -> str:
-    """The document part of a citation: "Duma Government Hour, 19 Feb 2025", or the title alone."""
-    return ", ".join(part for part in (document.short_title, document.display_date) if part)
-
-
 def chunk_document(
     document: Document, settings: DocumentSettings, count_tokens: TokenCounter, max_tokens: int
 ) -> list[Passage]:
@@ -170,7 +165,7 @@ def chunk_document(
                     speaker=turn.speaker,
                     role=turn.role,
                     turn=turn.number,
-                    label=f"{document_label(document)} — {locator}{mark}",
+                    label=f"{document.label} — {locator}{mark}",
                     question_start=turn.question[0] if turn.question else None,
                     question_end=turn.question[1] if turn.question else None,
                 )

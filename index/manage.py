@@ -107,13 +107,22 @@ def _existing_library(corpus_dir: Path) -> Path:
     return corpus_dir
 
 
+def document_files(corpus_dir: Path) -> dict[str, Path]:
+    """Each document id of the folder with its file: the first in library order when two files give
+    one id (``a.txt`` and ``a.md``), the one that removing or editing the document acts on.
+
+    Raises OSError when the folder cannot be listed."""
+    files: dict[str, Path] = {}
+    for path in document_paths(corpus_dir):
+        files.setdefault(doc_id_for(path), path)
+    return files
+
+
 def _document_file(corpus_dir: Path, doc_id: str) -> Path:
-    paths = document_paths(corpus_dir)
-    for path in paths:
-        if doc_id_for(path) == doc_id:
-            return path
-    known = sorted(doc_id_for(p) for p in paths)
-    raise LibraryError(f"no document {doc_id!r} in {corpus_dir}; known: {', '.join(known)}")
+    files = document_files(corpus_dir)
+    if doc_id not in files:
+        raise LibraryError(f"no document {doc_id!r} in {corpus_dir}; known: {', '.join(sorted(files))}")
+    return files[doc_id]
 
 
 def _write_metadata(corpus_dir: Path, metadata: dict) -> None:

@@ -38,6 +38,11 @@ class Document:
             return self.date
         return f"{day.day} {day:%b %Y}"
 
+    @property
+    def label(self) -> str:
+        """The document part of a citation: "Duma Government Hour, 19 Feb 2025", or the title alone."""
+        return ", ".join(part for part in (self.short_title, self.display_date) if part)
+
     def to_dict(self, with_text: bool = False) -> dict:
         """A JSON-ready dict; the full text only when asked for."""
         data = asdict(self)
@@ -75,6 +80,12 @@ class Passage:
             raise ValueError("passage text length does not match its span")
         if self.role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+
+    @property
+    def turn_key(self) -> tuple:
+        """What passages of one speaker's turn share: their document, turn, section and speaker; so
+        unlabelled text (opening remarks) is one turn until a label or heading ends it."""
+        return (self.doc_id, self.turn, self.section, self.speaker)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict of every field."""

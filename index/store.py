@@ -181,7 +181,8 @@ MANIFEST_FIELDS = {
 
 
 def read_manifest(data_dir: Path, build: Path | None = None) -> dict:
-    """The manifest of ``build`` (by default the current one), after checking its format version."""
+    """The manifest of ``build`` (by default the current one), once its format version is this
+    Verbatim's and it holds every field of ``MANIFEST_FIELDS`` with the right type."""
     build = build or current_build(data_dir)
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
@@ -215,8 +216,8 @@ def verify_index(data_dir: Path, build: Path | None = None) -> dict:
     """
     build = build or current_build(data_dir)
     manifest = read_manifest(data_dir, build)
-    files = manifest.get("files")
-    if not isinstance(files, dict) or not set(files) >= ESSENTIAL_FILES:
+    files = manifest["files"]
+    if not set(files) >= ESSENTIAL_FILES:
         raise IndexFormatError(f"the manifest of {build} does not list the build's files; rebuild the index")
     for name, expected in files.items():
         path = build / name

@@ -111,7 +111,7 @@ def show_passage(library: Library, key: str, as_json: bool = False) -> int:
     if as_json:
         item = {
             "passage": passage_item(passage, library.documents[passage.doc_id]),
-            "cited": {"end": cited_end, "citation": library.span_label(passage, passage.start, cited_end)},
+            "cited": {"end": cited_end, "citation": library.span_label(passage, cited_end)},
             "question": question,
             "neighbours": [
                 passage_item(n, library.documents[n.doc_id]) for n in library.neighbours(passage, through=cited_end)
@@ -128,11 +128,13 @@ def show_passage(library: Library, key: str, as_json: bool = False) -> int:
     return 0
 
 
-def add_question_options(parser: argparse.ArgumentParser, default_k: int) -> None:
-    """The options ``ask`` and ``compare`` share: the question or a batch, k, documents, JSON, locations."""
-    parser.add_argument("question", nargs="?", help="the question (omit with --batch)")
-    parser.add_argument("--batch", metavar="FILE", help="every non-blank line of FILE (- for standard input), in order")
-    parser.add_argument("--k", type=int, default=default_k, help="passages per result (default: %(default)s)")
+def add_question_options(parser: argparse.ArgumentParser, default_k: int, per: str) -> None:
+    """The options ``ask`` and ``compare`` share: the question or a batch, k (passages ``per`` result or
+    document), documents, JSON, locations."""
+    asked = parser.add_mutually_exclusive_group()
+    asked.add_argument("question", nargs="?", metavar="QUESTION", help="the question (omit with --batch)")
+    asked.add_argument("--batch", metavar="FILE", help="every non-blank line of FILE (- for standard input), in order")
+    parser.add_argument("--k", type=int, default=default_k, help=f"passages per {per} (default: %(default)s)")
     parser.add_argument("--doc", nargs="+", metavar="DOC_ID", help="only these documents")
     parser.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
     add_location_options(parser)
@@ -180,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         help="answer a question with cited sentences and passages",
         description="Answer questions from the indexed library. Build the index first: python -m index build.",
     )
-    add_question_options(ask_parser, default_k=5)
+    add_question_options(ask_parser, default_k=5, per="answer")
     ask_parser.add_argument(
         "--role", choices=ROLE_FILTERS, default="all", help="whose words to search (default: %(default)s)"
     )
@@ -191,16 +193,17 @@ def main(argv: list[str] | None = None) -> int:
         description="Answer the question inside each document (default: all) and contrast the dates and "
         "figures their answers state.",
     )
-    add_question_options(compare_parser, default_k=3)
+    add_question_options(compare_parser, default_k=3, per="document")
     cite_parser = commands.add_parser(
         "cite",
         help="check whether a quote was said, where and by whom; or open a citation",
         description="Check a quote against the library: exact, close (with a word diff), paraphrase or not found. "
         "With --id, show the passage with that id or citation label in its context.",
     )
-    cite_parser.add_argument("question", nargs="?", metavar="QUOTE", help="the quote (omit with --batch or --id)")
-    cite_parser.add_argument("--batch", metavar="FILE", help="one quote per line of FILE (- for standard input)")
-    cite_parser.add_argument(
+    checked = cite_parser.add_mutually_exclusive_group()
+    checked.add_argument("question", nargs="?", metavar="QUOTE", help="the quote (omit with --batch or --id)")
+    checked.add_argument("--batch", metavar="FILE", help="one quote per line of FILE (- for standard input)")
+    checked.add_argument(
         "--id", metavar="PASSAGE_ID_OR_LABEL", help="show this passage in context (with --json: as one JSON object)"
     )
     cite_parser.add_argument("--json", action="store_true", help="one JSON object per quote, one per line")
@@ -219,11 +222,13 @@ def main(argv: list[str] | None = None) -> int:
         except VerbatimError as err:
             print(f"error: {err}", file=sys.stderr)
             return 1
-    if (args.question is None) == (args.batch is None):
-        after_doc = " (--doc takes every word after it: put the question first)" if getattr(args, "doc", None) else ""
+    if args.question is None and args.batch is None:
+        if args.command == "cite":
+            parser.error("give a QUOTE, --batch FILE or --id PASSAGE_ID_OR_LABEL")
+        after_doc = " (--doc takes every word after it: put the question first)" if args.doc else ""
         parser.error(f"give either a QUESTION or --batch FILE{after_doc}")
     if args.command == "cite":
-        return answer_all(args, verify_quote, format_check, lambda check, lib: check.to_dict(lib), asked="quote")
+        return answer_all(args, verify_quote, format_check, asked="quote")
     if args.command == "compare":
         return answer_all(args, lambda lib, q: compare(lib, q, doc_ids=args.doc, k=args.k), format_comparison)
     return answer_all(

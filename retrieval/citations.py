@@ -58,7 +58,7 @@ def attribution(passage: Passage, document: Document) -> str:
     if passage.role == "question":
         speaker += " (question)"
     locator = passage.label.rsplit(" — ", 1)[-1]
-    return ", ".join(part for part in (speaker, document.short_title, document.display_date, locator) if part)
+    return ", ".join(part for part in (speaker, document.label, locator) if part)
 
 
 def as_plain(passage: Passage, document: Document, start: int | None = None, end: int | None = None) -> str:

@@ -119,7 +119,7 @@ class Comparison:
 
 
 def stated_facts(column: Column) -> list[StatedFact]:
-    """The dates and figures of the column's best answer sentences, in order."""
+    """The dates and figures of the column's best answer sentence (``FACT_SENTENCES`` of them), in order."""
     if not column.addressed:
         return []
     found = []
@@ -156,7 +156,7 @@ def contrasts(library: Library, columns: Sequence[Column]) -> list[Contrast]:
             match = next((c for c in candidates if agree(mine.fact, c.fact)), candidates[0])
             right_facts.remove(match)
             contrast = Contrast(mine.fact.kind, agree(mine.fact, match.fact), mine, match)
-            same_words = next((c for c in result if _words(c) == _words(contrast)), None)
+            same_words = next((c for c in result if _places(c) == _places(contrast)), None)
             if same_words is None:
                 result.append(contrast)
             elif contrast.agree and not same_words.agree:
@@ -164,7 +164,7 @@ def contrasts(library: Library, columns: Sequence[Column]) -> list[Contrast]:
     return result
 
 
-def _words(contrast: Contrast) -> tuple:
+def _places(contrast: Contrast) -> tuple:
     """Where both statements of a contrast stand."""
     left, right = contrast.left, contrast.right
     return (left.sentence.document.doc_id, left.fact.start, right.sentence.document.doc_id, right.fact.start)

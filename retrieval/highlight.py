@@ -1,10 +1,15 @@
-"""Document text as safe HTML, with answer sentences marked. Pure functions, no Streamlit."""
+"""Document text, answer sentences, citation links and quote diffs as safe HTML. Pure functions, no Streamlit."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Sequence
+
+from index.records import Passage
+from retrieval.citations import citation_link
+from retrieval.quote_diff import DiffPart
+from retrieval.records import AnswerSentence
 
 # Streamlit passes this HTML through a Markdown parser first: "$...$" would become
 # LaTeX and "*", "_", "`", "[", "~" formatting, changing the words shown. As character
@@ -53,3 +58,31 @@ def label_text(text: str) -> str:
     """Plain text for a Streamlit label or message, which render Markdown (links, emphasis,
     ":red[...]", ":smile:", "$...$") but not HTML: every active character backslash-escaped."""
     return _LABEL_ACTIVE.sub(r"\\\1", text)
+
+
+def cite_link(passage: Passage, start: int | None = None, end: int | None = None, label: str = "") -> str:
+    """The citation label (the passage's own by default) as a link that opens the passage on the Cite page."""
+    href = escaped(citation_link(passage, start, end))
+    return f'<a class="citation" href="{href}" target="_self">{escaped(label or passage.label)}</a>'
+
+
+def answer_sentence_html(number: int, sentence: AnswerSentence, after: str = "") -> str:
+    """A numbered answer sentence in quotation marks, its speaker and its citation link, then ``after``."""
+    return (
+        f'<p class="answer-sentence">[{number}] “{escaped(sentence.text)}”<br>'
+        f"<small>— <b>{escaped(sentence.passage.speaker or 'unattributed')}</b>, "
+        f"{cite_link(sentence.passage, sentence.start, sentence.end)} {after}</small></p>"
+    )
+
+
+def diff_html(diff: Sequence[DiffPart]) -> str:
+    """A quote's word-level diff as HTML: source words the quote lacks struck through, its own words underlined."""
+    parts = []
+    for part in diff:
+        if part.op == "equal":
+            parts.append(escaped(part.quote))
+        if part.op in ("changed", "omitted") and part.source:
+            parts.append(f"<del>{escaped(part.source)}</del>")
+        if part.op in ("changed", "added") and part.quote:
+            parts.append(f"<ins>{escaped(part.quote)}</ins>")
+    return " ".join(parts)

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from index import store
-from index.build import built_from
 from index.corpus import scan_corpus
 from index.embedding import Embedder
+from index.fingerprint import built_from
 from index.labels import TIME
 from index.lexical import analyse
 from index.records import Document, Passage
@@ -36,11 +36,6 @@ _MARK = re.compile(
     r"^(?P<head>.*) ¶(?P<first>\d+)(?:–(?P<last>\d+))?(?P<part>[a-z]*)"
     rf"(?P<where>(?:, p\. \d+)?(?:, {TIME})?)$"
 )
-
-
-def _turn_of(passage: Passage) -> tuple:
-    """What passages of one speaker's turn share: their document, turn, section and speaker."""
-    return (passage.doc_id, passage.turn, passage.section, passage.speaker)
 
 
 def _other_names(label: str) -> list[str]:
@@ -278,13 +273,13 @@ class Library:
         words cited from the passage may run on to there (a quote across a paragraph break)."""
         end = passage.end
         for following in self.passages[self.row_of[passage.passage_id] + 1 :]:
-            if _turn_of(following) != _turn_of(passage):
+            if following.turn_key != passage.turn_key:
                 break
             end = following.end
         return end
 
-    def span_label(self, passage: Passage, start: int, end: int) -> str:
-        """The citation label of the words ``start``..``end`` that begin in ``passage``: its own label,
+    def span_label(self, passage: Passage, end: int) -> str:
+        """The citation label of words that begin in ``passage`` and end at ``end``: its own label,
         or, when they run on into later paragraphs of the turn, one naming them all ("Q1 ¶5–6")."""
         last = self.passage_at(passage.doc_id, end - 1)
         first_mark, last_mark = _MARK.match(passage.label), _MARK.match(last.label) if last else None

@@ -18,20 +18,19 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from itertools import groupby
 from typing import Literal
 
 import numpy as np
 
-from index.chunking import document_label
 from index.lexical import STOP_WORDS
+from index.records import Document, Passage
 from index.sentences import sentence_spans
-from index.shingles import SHINGLE, UNSPACED, shingle_hash, word_form, words
+from index.shingles import SHINGLE, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
-from retrieval.facts import MONTH_NAMES, NUMBER_WORDS, QUALIFIERS
 from retrieval.library import Library
 from retrieval.markup import has_markup, shown_text
+from retrieval.quote_diff import DiffPart, cuts_figure, one_figure, word_diff, word_matcher
 
 Verdict = Literal["exact", "close", "paraphrase", "not_found"]
 VERDICTS: tuple[Verdict, ...] = ("exact", "close", "paraphrase", "not_found")  # strongest first
@@ -68,101 +67,16 @@ _EDITORIAL = re.compile(r"\[[^\[\]\n]{1,100}\]")
 _SIC = re.compile(r"(?i)\[\s*sic\s*\]")
 
 
-# A changed word among these turns a statement around, however close the rest of the quote is.
-_NEGATIONS = frozenset(["not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "without", "cannot"])
-# Chinese writes "not" as one character of a run without spaces (不接受, "does not accept").
-_NEGATIONS |= {"不", "没", "未"}
-_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
-# Words as the meaning checks read them: "don't" whole, a Chinese or Japanese character alone.
-_TOKEN = re.compile(rf"[{UNSPACED}]|(?:(?![{UNSPACED}])[\w’'])+")
-_NEGATING_PREFIXES = ("un", "non", "dis", "in", "im", "il", "ir")
-
-
-def _figures(words: list[str]) -> Counter:
-    """The numbers among the words, a word counting as its digits: "seven" and "7" are one figure,
-    and so are "20th" and "20"."""
-    numbers = (_ORDINAL.sub(r"\1", w) for w in words if w in NUMBER_WORDS or any(c.isdigit() for c in w))
-    return Counter(str(NUMBER_WORDS.get(n, n)) for n in numbers)
-
-
-# "approximately", "more than", "up to", …: what a figure's qualifier claims ("about" 80 is not "over" 80).
-_QUALIFIER = re.compile(r"(?i)\b(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\b")
-
-
-def _months(text: str) -> Counter:
-    """The months a text names, written with their capital ("May 20", never "may")."""
-    return Counter(w for w in re.findall(r"\w+", text) if w in MONTH_NAMES)
-
-
-def _negations(words: list[str]) -> int:
-    """How many words deny: "not", "never", "don't"; "do not" and "don't" deny alike."""
-    return sum(w in _NEGATIONS or w.endswith(("n't", "n’t")) for w in words)
-
-
-def _negated(a: str, b: str) -> bool:
-    """Whether one word is the other with a negating prefix ("unacceptable", "illegal"); a short
-    stem is left out, since "inform" and "impact" deny nothing."""
-    for short, long in ((a, b), (b, a)):
-        for prefix in _NEGATING_PREFIXES:
-            if long == prefix + short and len(short) >= (3 if prefix in ("un", "non") else 5):
-                return True
-    return False
-
-
-@dataclass(frozen=True)
-class DiffPart:
-    """One stretch of the word-level diff between quote and source."""
-
-    op: Literal["equal", "changed", "omitted", "added"]  # omitted: in the source, not the quote
-    quote: str
-    source: str
-
-    def to_dict(self) -> dict:
-        """JSON-ready."""
-        return {"op": self.op, "quote": self.quote, "source": self.source}
-
-    def turns_meaning(self) -> str:
-        """ "a figure", "a date" (a month), "a figure's qualifier" ("approximately" for "more than") or
-        "a negation" when this change can turn the statement around, else "".
-
-        Words the quote leaves out are checked for negations only: a figure left out is an
-        omission the quote may mark ("…"), a dropped "not" turns the meaning around.
-        """
-        if self.op == "equal":
-            return ""
-        quoted, said = (_TOKEN.findall(side.lower()) for side in (self.quote, self.source))
-        if self.op != "omitted" and _figures(quoted) != _figures(said):
-            return "a figure"
-        # A month only moved ("20 May" for "May 20") or abbreviated ("Feb") is no changed date.
-        months = (_months(self.quote), _months(self.source))
-        if self.op == "changed" and all(months) and months[0] != months[1]:
-            return "a date"
-        qualifiers = [{QUALIFIERS[q.lower()] for q in _QUALIFIER.findall(side)} for side in (self.quote, self.source)]
-        if self.op == "changed" and all(qualifiers) and qualifiers[0] != qualifiers[1]:
-            return "a figure's qualifier"
-        if _negations(quoted) != _negations(said) or any(_negated(a, b) for a in quoted for b in said):
-            return "a negation"
-        return ""
-
-    def describe(self) -> str:
-        """The change in words: "the quote has “acceptable” where the source has “unacceptable”"."""
-        if not self.quote:
-            return f"the quote leaves out the source's “{self.source}”"
-        if not self.source:
-            return f"the quote adds “{self.quote}”, which the source lacks"
-        return f"the quote has “{self.quote}” where the source has “{self.source}”"
-
-
 @dataclass(frozen=True)
 class QuoteMatch:
     """A place in the library that supports the quote, with who said it and how it differs."""
 
-    doc_id: str
+    document: Document
+    passage: Passage | None  # where the words begin; None outside every passage (a label, a heading)
     start: int
     end: int
     text: str
     similarity: float
-    passage_id: str
     citation: str
     speaker: str  # with role "mixed": the speakers in order, "A, then B"
     role: str  # "answer", "question", "" (outside any passage) or "mixed": the words run across speakers
@@ -180,25 +94,25 @@ class QuoteMatch:
 
     @property
     def meaning_changes(self) -> tuple[str, ...]:
-        """A sentence for each change that can turn the statement around: a figure, month or negation that differs."""
+        """A sentence for each change that can turn the statement around: a figure, its qualifier, a month
+        or a negation that differs."""
         return tuple(
             f"{p.turns_meaning().capitalize()} differs: {p.describe()}." for p in self.diff if p.turns_meaning()
         )
 
-    def to_dict(self, library: Library) -> dict:
+    def to_dict(self) -> dict:
         """The JSON item of ``python -m retrieval cite --json``."""
-        document = library.documents[self.doc_id]
         return {
-            "doc_id": self.doc_id,
-            "title": document.title,
-            "source": document.source,
+            "doc_id": self.document.doc_id,
+            "title": self.document.title,
+            "source": self.document.source,
             "start": self.start,
             "end": self.end,
             "text": self.text,
             "speaker": self.speaker,
             "role": self.role,
             "citation": self.citation,
-            "passage_id": self.passage_id,
+            "passage_id": self.passage.passage_id if self.passage else "",
             "similarity": round(self.similarity, 4),
             "diff": [part.to_dict() for part in self.diff],
             "meaning_changes": list(self.meaning_changes),
@@ -216,13 +130,13 @@ class QuoteCheck:
     matches: tuple[QuoteMatch, ...]
     assembled: bool = False  # its sentences stand in the library, but apart: one match per sentence, in order
 
-    def to_dict(self, library: Library) -> dict:
+    def to_dict(self) -> dict:
         """The JSON object of ``python -m retrieval cite --json``."""
         return {
             "quote": self.quote,
             "verdict": self.verdict,
             "assembled": self.assembled,
-            "matches": [m.to_dict(library) for m in self.matches],
+            "matches": [m.to_dict() for m in self.matches],
         }
 
 
@@ -256,13 +170,13 @@ def _match_at(library: Library, doc_row: int, first: int, last: int, similarity:
     else:
         speaker, role = speakers[0] if speakers else ("", "")
     return QuoteMatch(
-        doc_id=document.doc_id,
+        document=document,
+        passage=passage,
         start=start,
         end=end,
         text=document.text[start:end],
         similarity=similarity,
-        passage_id=passage.passage_id if passage else "",
-        citation=library.span_label(passage, start, end) if passage else document_label(document),
+        citation=library.span_label(passage, end) if passage else document.label,
         speaker=speaker,
         role=role,
         diff=tuple(diff),
@@ -294,106 +208,6 @@ def _exact(library: Library, forms: list[str], anchors: list[tuple[int, int]]) -
         for start, offsets in by_start.items()
         if len(offsets) == runs and docs[start] == docs[start + len(forms) - 1]
     )
-
-
-def _one_figure(words: list[tuple[int, int, str]], within: str, k: int) -> bool:
-    """Whether words ``k - 1`` and ``k`` are one figure split at its point or comma ("4.2", "200,000")."""
-    return 0 < k < len(words) and re.fullmatch(r"\d+[.,]\d+", within[words[k - 1][0] : words[k][1]]) is not None
-
-
-Opcode = tuple[str, int, int, int, int]  # SequenceMatcher's (tag, i1, i2, j1, j2)
-
-
-def _whole_figures(opcodes: list[Opcode], quote_words, quote: str, source, text: str) -> list[Opcode]:
-    """The matcher's opcodes with each change widened to the whole figures it cuts into, so that
-    "4.5" for "4.2" shows as that and not as "5" for "2" (words split a figure at its point), and
-    "200" for "200,000" as a changed figure, not as "000" left out."""
-    ops = [list(op) for op in opcodes]
-    for k, (op, i1, i2, j1, j2) in enumerate(ops):
-        if op == "equal":
-            continue
-        before = ops[k - 1] if k else None
-        while (
-            before
-            and before[2] > before[1]
-            and ((i1 < i2 and _one_figure(quote_words, quote, i1)) or (j1 < j2 and _one_figure(source, text, j1)))
-        ):
-            i1, j1, before[2], before[4] = i1 - 1, j1 - 1, before[2] - 1, before[4] - 1
-        after = ops[k + 1] if k + 1 < len(ops) else None
-        while (
-            after
-            and after[2] > after[1]
-            and ((i1 < i2 and _one_figure(quote_words, quote, i2)) or (j1 < j2 and _one_figure(source, text, j2)))
-        ):
-            i2, j2, after[1], after[3] = i2 + 1, j2 + 1, after[1] + 1, after[3] + 1
-        ops[k] = ["replace" if i1 < i2 and j1 < j2 else op, i1, i2, j1, j2]
-    merged: list[list] = []
-    for op in (op for op in ops if op[1] < op[2] or op[3] < op[4]):
-        if merged and op[0] != "equal" and merged[-1][0] != "equal":  # a change next to a change: one change
-            merged[-1][2], merged[-1][4] = op[2], op[4]
-            merged[-1][0] = "replace"
-        else:
-            merged.append(op)
-    return [(op, i1, i2, j1, j2) for op, i1, i2, j1, j2 in merged]
-
-
-def _cuts_figure(text: str, start: int, end: int) -> bool:
-    """Whether the span ``start``..``end`` of ``text`` begins or ends inside a figure ("200" of "200,000")."""
-    opens_inside = text[start : start + 1].isdigit() and re.search(r"\d[.,]$", text[max(start - 2, 0) : start])
-    closes_inside = text[end - 1 : end].isdigit() and re.match(r"[.,]\d", text[end : end + 2])
-    return bool(opens_inside or closes_inside)
-
-
-def _diff(
-    quote_words: list[tuple[int, int, str]],
-    quote: str,
-    source: list[tuple[int, int, str]],
-    text: str,
-    editors: Sequence[tuple[int, int]] = (),
-):
-    """The word matcher and the diff parts of quote and source.
-
-    ``editors``: spans of the quote that an editor put in square brackets, left out of
-    ``quote_words``; each shows as added where it stands, never as the speaker's words.
-    """
-    matcher = SequenceMatcher(a=[w for *_, w in quote_words], b=[w for *_, w in source], autojunk=False)
-    parts = []
-
-    def joined(items, within, i, j):
-        return within[items[i][0] : items[j - 1][1]] if j > i else ""
-
-    def bracketed(after: int, before: int) -> list[DiffPart]:
-        return [DiffPart("added", quote[s:e], "") for s, e in editors if after <= s and e <= before]
-
-    said_up_to = 0  # where the quote's last word placed so far ends
-    for op, i1, i2, j1, j2 in _whole_figures(matcher.get_opcodes(), quote_words, quote, source, text):
-        name = {"equal": "equal", "replace": "changed", "delete": "added", "insert": "omitted"}[op]
-        if i1 == i2:
-            parts.append(DiffPart(name, "", joined(source, text, j1, j2)))
-            continue
-        parts += bracketed(said_up_to, quote_words[i1][0])
-        if name != "equal":
-            parts.append(DiffPart(name, joined(quote_words, quote, i1, i2), joined(source, text, j1, j2)))
-        else:  # a run of matching words is cut where an editor's words stand inside it
-            start = i1
-            for k in range(i1 + 1, i2):
-                inside = bracketed(quote_words[k - 1][1], quote_words[k][0])
-                if inside:
-                    parts.append(
-                        DiffPart(
-                            "equal",
-                            joined(quote_words, quote, start, k),
-                            joined(source, text, j1 + start - i1, j1 + k - i1),
-                        )
-                    )
-                    parts += inside
-                    start = k
-            parts.append(
-                DiffPart("equal", joined(quote_words, quote, start, i2), joined(source, text, j1 + start - i1, j2))
-            )
-        said_up_to = quote_words[i2 - 1][1]
-    parts += bracketed(said_up_to, len(quote))
-    return matcher, parts
 
 
 def _close(
@@ -457,7 +271,7 @@ def _aligned(
         hi -= 1
     document = library.stored.documents[doc_row]
     window = [(int(s), int(e), word_form(document.text[s:e])) for s, e in quotes.token_spans[lo : hi + 1]]
-    matcher, _ = _diff(quote_words, quote, window, document.text)
+    matcher = word_matcher(quote_words, window)
     blocks = [b for b in matcher.get_matching_blocks() if b.size]
     if not elided:
         blocks = _without_strays(blocks, [w for *_, w in quote_words])
@@ -467,9 +281,9 @@ def _aligned(
     # has unmatched words at either end, so a changed first or last word shows as changed
     begin = max(blocks[0].b - blocks[0].a, 0)
     finish = min(blocks[-1].b + blocks[-1].size + (n - blocks[-1].a - blocks[-1].size), len(window))
-    while begin > 0 and _one_figure(window, document.text, begin):  # never half a figure: "4.2", not "2"
+    while begin > 0 and one_figure(window, document.text, begin):  # never half a figure: "4.2", not "2"
         begin -= 1
-    while finish < len(window) and _one_figure(window, document.text, finish):
+    while finish < len(window) and one_figure(window, document.text, finish):
         finish += 1
     source = window[begin:finish]
     matched = sum(b.size for b in blocks)
@@ -480,7 +294,7 @@ def _aligned(
     cut = matched == n and len(source) <= CUT_REACH * n
     if matched / n < CLOSE_SIMILARITY or not (elided or cut or similarity >= CLOSE_SIMILARITY):
         return None
-    _, parts = _diff(quote_words, quote, source, document.text, editors)
+    parts = word_diff(quote_words, quote, source, document.text, editors)
     return _match_at(library, doc_row, lo + begin, lo + finish - 1, similarity, parts)
 
 
@@ -525,15 +339,15 @@ def _paraphrases(library: Library, quote: str) -> list[QuoteMatch]:
         passage_row, start, end = (int(x) for x in library.stored.sentence_spans[row])
         passage = library.passages[passage_row]
         document = library.documents[passage.doc_id]
-        _, diff = _diff(quote_words, quote, words(document.text[start:end], start), document.text)
+        diff = word_diff(quote_words, quote, words(document.text[start:end], start), document.text)
         matches.append(
             QuoteMatch(
-                passage.doc_id,
+                document,
+                passage,
                 start,
                 end,
                 document.text[start:end],
                 float(scores[row]),
-                passage.passage_id,
                 passage.label,
                 passage.speaker,
                 passage.role,
@@ -620,6 +434,9 @@ def _assembled(library: Library, quote: str) -> QuoteCheck | None:
 
 
 def _verify(library: Library, quote: str) -> QuoteCheck:
+    """The verdict on one checked quote, trying in turn: exact (as typed, then without "[sic]"),
+    close (cuts and an editor's bracketed words allowed), assembled from several places,
+    paraphrase, else not found."""
     # Spaces of the same length keep every word's offset into the quote.
     unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
     # Tried as typed first, brackets and all: a transcript may itself write "[inaudible]", or "…"
@@ -630,7 +447,7 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
         exact = [
             (a, b)
             for a, b in _exact(library, forms, _anchors(library, forms))
-            if not _cuts_figure(library.stored.documents[int(docs[a])].text, int(spans[a][0]), int(spans[b][1]))
+            if not cuts_figure(library.stored.documents[int(docs[a])].text, int(spans[a][0]), int(spans[b][1]))
         ]
         if exact:
             matches = (_match_at(library, int(docs[a]), a, b, 1.0) for a, b in exact)

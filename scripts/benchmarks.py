@@ -24,7 +24,8 @@ from evaluation.cli import format_table  # noqa: E402
 from evaluation.datasets import load_beir, load_gold_questions  # noqa: E402
 from evaluation.quote_set import generate_cases, handmade_cases, scaled_library, score_cases  # noqa: E402
 from evaluation.runner import beir_library, evaluate_beir, evaluate_gold  # noqa: E402
-from index import PROJECT_ROOT, Settings, build_index, embedding  # noqa: E402
+from index import PROJECT_ROOT, Settings, embedding  # noqa: E402
+from index.build import build_index  # noqa: E402
 from retrieval import MODES, Library  # noqa: E402
 
 GOLD_SETS = [

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from index import PROJECT_ROOT, build_index
+from index import PROJECT_ROOT
+from index.build import build_index
 from index.corpus import scan_corpus
 from index.embedding import Embedder
 from retrieval import Library

@@ -7,7 +7,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from index import PROJECT_ROOT, build_index
+from index import PROJECT_ROOT
+from index.build import build_index
 from tests.conftest import write_transcript
 
 APP = str(PROJECT_ROOT / "app.py")

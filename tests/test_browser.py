@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from index import PROJECT_ROOT, build_index
+from index import PROJECT_ROOT
+from index.build import build_index
 from tests.conftest import write_transcript
 from tests.fixtures.documents import make_pdf
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import PROJECT_ROOT, build_index, store
+from index import PROJECT_ROOT, store
+from index.build import build_index
 from index.corpus import scan_corpus
 from index.errors import IndexFormatError, IndexMissingError, LibraryError
 from index.formats import MAX_DOCUMENT_BYTES
@@ -170,7 +171,7 @@ KILL_DURING_WRITE = """
 import os, signal, sys
 from pathlib import Path
 import faiss
-from index import build_index
+from index.build import build_index
 real_serialize = faiss.serialize_index
 def serialize_then_die(index):
     real_serialize(index)

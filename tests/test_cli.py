@@ -7,7 +7,8 @@ import os
 import subprocess
 import sys
 
-from index import PROJECT_ROOT, build_index
+from index import PROJECT_ROOT
+from index.build import build_index
 from retrieval import Answer
 from retrieval.__main__ import format_answer
 from tests.conftest import source_text, write_transcript
@@ -31,7 +32,8 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 def test_build_says_the_index_is_up_to_date(bundled_index):
     result = run("index", "build", "--index", str(bundled_index))
     assert result.returncode == 0
-    assert "up to date" in result.stdout and "341 passages" not in result.stderr
+    assert "up to date" in result.stdout and "341 passages" in result.stdout
+    assert "embedding" not in result.stderr  # nothing is embedded again
 
 
 def test_batch_json_gives_one_object_per_question_in_order_with_exact_spans(bundled_index, tmp_path):
@@ -107,6 +109,13 @@ def test_an_empty_search_says_the_filters_left_nothing_not_that_the_library_is_s
 def test_a_question_swallowed_by_doc_is_explained():
     result = run("retrieval", "ask", "--doc", "mfa-answers-2024-diplomacy", "Syria bases")
     assert result.returncode == 2 and "put the question first" in result.stderr
+
+
+def test_a_quote_given_with_a_citation_to_open_is_refused_not_ignored():
+    result = run("retrieval", "cite", "--id", "Q1 ¶1", "Russian-Italian relations are in a crisis")
+    assert result.returncode == 2 and "QUOTE: not allowed with argument --id" in result.stderr
+    result = run("retrieval", "cite")
+    assert result.returncode == 2 and "give a QUOTE, --batch FILE or --id" in result.stderr
 
 
 def test_missing_index_is_a_message_not_a_traceback(tmp_path):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from index import build_index
+from index.build import build_index
 from retrieval import Library
 from retrieval.answers import ask
 from retrieval.compare import compare, to_markdown
@@ -104,10 +104,12 @@ def test_exports_round_trip_to_the_exact_source_spans(library):
 
 
 def test_compare_json_contract_on_the_command_line(bundled_index):
-    result = run("retrieval", "compare", "--batch", "-", "--json", "--index", str(bundled_index), stdin="Syria\nNATO\n")
+    questions = ["Syria", "When did Putin propose the Eurasian security initiative?"]
+    stdin = "\n".join(questions) + "\n"
+    result = run("retrieval", "compare", "--batch", "-", "--json", "--index", str(bundled_index), stdin=stdin)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["question"] for line in lines] == ["Syria", "NATO"]
+    assert [line["question"] for line in lines] == questions
     for line in lines:
         assert {d["doc_id"] for d in line["documents"]} == {
             "mfa-answers-2024-diplomacy",
@@ -118,7 +120,11 @@ def test_compare_json_contract_on_the_command_line(bundled_index):
             for item in document["answer"] + document["passages"]:
                 assert item["doc_id"] == document["doc_id"]
                 assert source_text(item["source"])[item["start"] : item["end"]] == item["text"]
-        assert isinstance(line["differences"], list)
+    [difference] = lines[1]["differences"]  # the documents date the initiative differently
+    assert difference["kind"] == "date" and difference["status"] == "differ"
+    assert {s["text"] for s in difference["statements"]} == {"July 14, 2023", "June 14, 2024"}
+    for statement in difference["statements"]:
+        assert source_text(statement["source"])[statement["start"] : statement["end"]] == statement["text"]
 
 
 def test_facts_are_what_the_words_say():

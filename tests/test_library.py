@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from index import PROJECT_ROOT, build_index, store
+from index import PROJECT_ROOT, store
+from index.build import build_index
 from index.embedding import DEFAULT_MODEL, resolve_model
 from index.errors import IndexMissingError, LibraryError
 from index.formats import MAX_DOCUMENT_BYTES, MAX_UNPACKED_BYTES, docx_text, extract, html_text

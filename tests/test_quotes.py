@@ -9,7 +9,8 @@ from dataclasses import replace
 import pytest
 
 from evaluation.quote_set import generate_cases, handmade_cases, score_cases
-from index import PROJECT_ROOT, build_index
+from index import PROJECT_ROOT
+from index.build import build_index
 from retrieval import Library, QueryError
 from retrieval.citations import (
     app_root,
@@ -20,6 +21,8 @@ from retrieval.citations import (
     citation_link,
     cited_span,
 )
+from retrieval.highlight import diff_html
+from retrieval.quote_diff import DiffPart
 from retrieval.quotes import verify_quote
 from tests.conftest import source_text, write_transcript
 from tests.test_cli import run
@@ -45,7 +48,7 @@ def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(libr
     changes = {(d.op, d.quote, d.source) for d in check.matches[0].diff if d.op != "equal"}
     assert changes == {("added", "deep", ""), ("changed", "I", "II")}
     match = check.matches[0]
-    assert source_text(library.documents[match.doc_id].source)[match.start : match.end] == match.text
+    assert source_text(match.document.source)[match.start : match.end] == match.text
 
 
 @pytest.mark.parametrize(
@@ -114,7 +117,7 @@ def test_a_close_quote_that_turns_a_figure_or_a_negation_around_is_flagged(libra
     check = verify_quote(library, quote)
     assert check.verdict == "close"
     assert check.matches[0].meaning_changes == ((warning,) if warning else ())
-    assert check.matches[0].to_dict(library)["meaning_changes"] == ([warning] if warning else [])
+    assert check.matches[0].to_dict()["meaning_changes"] == ([warning] if warning else [])
 
 
 @pytest.mark.parametrize(
@@ -199,7 +202,7 @@ def test_a_quote_across_a_paragraph_break_is_cited_to_both_paragraphs(library):
     match = check.matches[0]
     assert (check.verdict, match.citation) == ("exact", "MFA answers on 2024 diplomacy, 24 Jan 2025 — Q1 ¶5–6")
     assert match.text.endswith("the loss of legitimacy by the Ukrainian authorities")
-    assert library.passage(match.passage_id).end < match.end <= library.turn_end(library.passage(match.passage_id))
+    assert match.passage.end < match.end <= library.turn_end(match.passage)
 
 
 def test_a_quote_that_drops_the_sources_own_brackets_is_warned_of_the_editors_words(library):
@@ -269,8 +272,7 @@ def test_questioners_words_are_attributed_to_the_questioner(library):
     assert check.verdict == "exact"
     match = check.matches[0]
     assert (match.speaker, match.role) == ("Journalist", "question")
-    passage = library.passage(match.passage_id)
-    assert "(question)" in as_quotation(match.text, passage, library.documents[match.doc_id])
+    assert "(question)" in as_quotation(match.text, match.passage, match.document)
 
 
 def test_a_citation_label_is_found_however_it_was_pasted(library):
@@ -302,7 +304,7 @@ def test_the_label_of_a_quote_across_a_paragraph_break_opens_every_paragraph_it_
         "is the loss of legitimacy by the Ukrainian authorities.",
     )
     match = check.matches[0]  # cited "… Q1 ¶5–6", as the copy forms write it
-    first = library.passage(match.passage_id)
+    first = match.passage
     passage, end = library.cited(match.citation.replace("–", "-"))
     assert passage == first and library.passage_at(first.doc_id, end - 1).label.endswith("Q1 ¶6")
     assert end == library.passage_at(first.doc_id, end - 1).end and match.end <= end
@@ -385,7 +387,7 @@ def test_an_accent_typed_another_way_is_still_the_exact_words(tmp_path):
     typed_decomposed = verify_quote(library, unicodedata.normalize("NFD", "l'économie française à Genève"))
     typed_composed = verify_quote(library, unicodedata.normalize("NFC", "l'économie française à Montréal"))
     for check, doc_id in ((typed_decomposed, "composed"), (typed_composed, "decomposed")):
-        assert check.verdict == "exact" and check.matches[0].doc_id == doc_id
+        assert check.verdict == "exact" and check.matches[0].document.doc_id == doc_id
 
 
 def test_a_misquote_whose_opening_words_the_question_also_used_is_still_close(tmp_path):
@@ -452,7 +454,7 @@ def test_paraphrases_and_fabrications_are_never_presented_as_quotations(library)
     assert scores.precision["paraphrase"] >= 0.7
 
 
-def test_cite_command_line_json_and_lookup(bundled_index, tmp_path):
+def test_cite_command_line_json_and_lookup(bundled_index):
     quotes = ["Russian-Italian relations are in a crisis, the worst one since World War II", "two words"]
     result = run("retrieval", "cite", "--batch", "-", "--json", "--index", str(bundled_index), stdin="\n".join(quotes))
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -512,3 +514,12 @@ def test_a_quote_in_a_script_written_without_spaces_is_checked_character_by_char
     dropped_not = verify_quote(library, "我们接受任何形式的官方往来")  # "we accept" for "we do not accept"
     assert dropped_not.verdict == "close"
     assert dropped_not.matches[0].meaning_changes == ("A negation differs: the quote leaves out the source's “不”.",)
+
+
+def test_the_diff_shows_struck_source_words_and_underlined_quote_words_as_inert_html(library):
+    check = verify_quote(library, "Russian-Italian relations are in a crisis, the worst one since World War I")
+    assert check.verdict == "close"
+    shown = diff_html(check.matches[0].diff)
+    assert "<del>II</del> <ins>I</ins>" in shown and shown.startswith("Russian-Italian relations are in a crisis")
+    hostile = diff_html([DiffPart("changed", "<script>alert(1)</script> $x$", "[link](https://evil.example)")])
+    assert "<script>" not in hostile and "$x$" not in hostile and "[link]" not in hostile
