@@ -63,6 +63,21 @@ document side by side; **Cite** also checks whether a pasted quote was really sa
 **Library** adds your own documents (txt, md, html, htm, pdf, docx), edits their
 metadata and removes them (after you tick that the file is to be deleted).
 """
+CITE_HELP = f"""
+Paste a quote, with or without its quotation marks, as you have it. The verdict:
+
+- {VERDICT_TEXT["exact"]}
+- {VERDICT_TEXT["close"]} Struck-through words are the source's, underlined ones the
+  quote's; a changed figure, month, qualifier or negation is flagged in red.
+- {ASSEMBLED_TEXT}
+- {VERDICT_TEXT["paraphrase"]}
+- {VERDICT_TEXT["not_found"]}
+
+Each place found names its speaker and role: a questioner's words are never the official's,
+and words that run from one speaker into another are no one's quote. The citation opens the
+words in their context with the forms to copy. The box above the quote opens a citation:
+a label, a passage id, or a citation or link copied from Verbatim.
+"""
 PAGE_PATHS = ("ask", "compare", CITE_PAGE, "library")  # in the order of the navigation
 ROLE_CHOICES = {"All speakers": "all", "Answers only": "answer", "Questions only": "question"}
 STAGES = {
@@ -398,9 +413,7 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
 def show_check(library: Library, check: QuoteCheck) -> None:
     """The verdict on a quote and every place that supports it."""
     banner = {"exact": st.success, "close": st.warning, "paraphrase": st.info, "not_found": st.error}[check.verdict]
-    banner(VERDICT_TEXT[check.verdict])
-    if check.assembled:
-        st.error(ASSEMBLED_TEXT)
+    (st.error if check.assembled else banner)(check.message)
     for match in check.matches:
         passage = match.passage
         role = "the questioner's words, not the official's" if match.role == "question" else match.role
@@ -428,6 +441,8 @@ def cite_page() -> None:
     """Cite: check a pasted quote against the library, or open a citation in its context."""
     st.title("Verbatim — Cite")
     st.caption("Paste a quote to see whether, where and by whom it was said; or open a citation.")
+    with st.expander("How to read the verdicts"):
+        st.markdown(CITE_HELP)
     library = load_library()
     if library is None:
         return

@@ -15,7 +15,7 @@ from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
 from retrieval.compare import Comparison, compare
 from retrieval.errors import QueryError
-from retrieval.quotes import ASSEMBLED_TEXT, MIXED_TEXT, VERDICT_TEXT, QuoteCheck, verify_quote
+from retrieval.quotes import MIXED_TEXT, QuoteCheck, verify_quote
 from retrieval.records import passage_item
 
 
@@ -77,9 +77,7 @@ def _sentence_lines(answer: Answer) -> list[str]:
 
 def format_check(check: QuoteCheck) -> str:
     """A person's reading of a quote check: the verdict, then each place with who said it and the diff."""
-    lines = [f"Quote: {check.quote}", f"Verdict: {VERDICT_TEXT[check.verdict]}"]
-    if check.assembled:
-        lines.append(f"! {ASSEMBLED_TEXT}")
+    lines = [f"Quote: {check.quote}", f"Verdict: {check.message}"]
     for match in check.matches:
         who = f"{match.speaker or 'unattributed'} ({match.role or 'outside any passage'})"
         lines.append(f"  {match.citation} — {who}, similarity {match.similarity:.2f}")

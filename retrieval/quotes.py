@@ -52,7 +52,8 @@ MIXED_TEXT = "These words run from one speaker's turn into another's: no one per
 # finding it says where it was said, not that a few common words occur somewhere.
 ASSEMBLED_MIN_WORDS = 2 * SHINGLE
 ASSEMBLED_TEXT = (
-    "Assembled: each sentence stands in the library, but not together; they were said apart, as each match shows."
+    "Close, but assembled: each sentence stands in the library, but not together; they were said apart, "
+    "as each match shows."
 )
 VERDICT_TEXT = {
     "exact": "Exact: these words are in the library.",
@@ -129,6 +130,12 @@ class QuoteCheck:
     verdict: Verdict
     matches: tuple[QuoteMatch, ...]
     assembled: bool = False  # its sentences stand in the library, but apart: one match per sentence, in order
+
+    @property
+    def message(self) -> str:
+        """The verdict as a person reads it; for an assembled quote, that it was joined from places apart
+        (its own sentences may each stand exactly, so there is nothing else to check)."""
+        return ASSEMBLED_TEXT if self.assembled else VERDICT_TEXT[self.verdict]
 
     def to_dict(self) -> dict:
         """The JSON object of ``python -m retrieval cite --json``."""
@@ -419,18 +426,37 @@ def _assembled(library: Library, quote: str) -> QuoteCheck | None:
     """A quote whose sentences each stand in the library, exactly or closely, though not together
     (two places joined into one quotation): close, with each sentence's best match. None otherwise.
 
-    Each sentence needs ``ASSEMBLED_MIN_WORDS``: "We are ready." stands in many places by chance.
+    Common words stand in many places by chance ("We are ready."), so a sentence shorter than
+    ``ASSEMBLED_MIN_WORDS`` stands alone only when it stands exactly and holds ``SHINGLE`` words
+    that are no stop words ("Maia Sandu holds Romanian citizenship."); one with fewer is checked
+    together with the sentence before it (the first, with the one after).
     """
-    sentences = [quote[start:end] for start, end in sentence_spans(quote)]
-    if len(sentences) < 2 or any(len(words(sentence)) < ASSEMBLED_MIN_WORDS for sentence in sentences):
+    pieces: list[list[int]] = []  # [start, end] of the quote's pieces, each checked on its own
+    weak_start = None
+    for start, end in sentence_spans(quote):
+        forms = [form for *_, form in words(quote[start:end])]
+        weak = len(forms) < ASSEMBLED_MIN_WORDS and sum(form not in STOP_WORDS for form in forms) < SHINGLE
+        if weak and pieces:
+            pieces[-1][1] = end
+        elif weak:
+            weak_start = start if weak_start is None else weak_start
+        else:
+            pieces.append([start if weak_start is None else weak_start, end])
+            weak_start = None
+    if len(pieces) < 2 or weak_start is not None:
         return None
     matches = []
-    for sentence in sentences:
-        check = _verify(library, sentence)
-        if check.verdict not in ("exact", "close"):
+    for start, end in pieces:
+        short = len(words(quote[start:end])) < ASSEMBLED_MIN_WORDS
+        check = _verify(library, quote[start:end])
+        if check.verdict not in (("exact",) if short else ("exact", "close")):
             return None
         matches.append(check.matches[0])
-    return QuoteCheck(quote, "close", tuple(matches), assembled=True)
+    together = all(
+        a.document == b.document and a.end <= b.start and not words(a.document.text[a.end : b.start])
+        for a, b in zip(matches, matches[1:], strict=False)
+    )
+    return None if together else QuoteCheck(quote, "close", tuple(matches), assembled=True)
 
 
 def _verify(library: Library, quote: str) -> QuoteCheck:
@@ -460,11 +486,15 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     anchors = _anchors(library, [w for *_, w in quote_words])
     elided = len(_pieces(quote)) > 1 or bool(editors)
     close = _close(library, quote, quote_words, anchors, elided, editors) if anchors else []
-    if close:
+    # A close match that needs words the source lacks loses to sentences that each stand
+    # as they are elsewhere: "A. B." where the source says "A. C." and, apart, "B."
+    if close and not any(part.op in ("changed", "added") for part in close[0].diff):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
     assembled = _assembled(library, quote)
     if assembled:
         return assembled
+    if close:
+        return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
     paraphrases = _paraphrases(library, quote)
     if paraphrases:
         return QuoteCheck(quote, "paraphrase", tuple(paraphrases))

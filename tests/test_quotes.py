@@ -188,6 +188,15 @@ def test_a_quote_joined_from_sentences_said_apart_is_flagged_and_each_checked(li
     assert deputy_then_minister.assembled and [m.role for m in deputy_then_minister.matches] == ["question", "answer"]
     for short in ("We are ready. The West is not.", "We will not accept. We are ready to discuss."):
         assert verify_quote(library, short).verdict == "not_found"  # a few common words stand anywhere
+    # A short sentence of rare words stands on its own; a short one of common words goes with the one
+    # before it, and both were said there; sentences that each stand as they are beat a match with changes.
+    arctic = "As for the Arctic Council, no one has kicked us out. "
+    for stitched in (arctic, arctic + "This is impossible to do. "):
+        check = verify_quote(library, stitched + "Maia Sandu holds Romanian citizenship.")
+        assert (check.verdict, check.assembled) == ("close", True)
+        assert [m.citation.rsplit(" — ", 1)[1] for m in check.matches] == ["Q7 ¶5", "Q3 ¶2"]
+        assert check.matches[0].text == stitched.strip(" .") and not any(m.diff for m in check.matches)
+        assert check.message.startswith("Close, but assembled")
     said_together = "The ultimate goal is to hold general elections, the results of which will be recognised by all. "
     assert not verify_quote(library, said_together + "Undoubtedly, this is a challenging").assembled
     assert not verify_quote(library, said_together + "Undoubtedly, this is an easy").assembled  # close, one place
