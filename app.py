@@ -568,7 +568,7 @@ def remove_control(settings: Settings, doc_id: str, file_name: str) -> None:
         label_text(f"Yes, delete {file_name} and its metadata (title, date, speakers) for good"), key=f"sure-{doc_id}"
     )
     if st.button(f"Remove {doc_id} from the library", key=f"remove-{doc_id}", disabled=not sure):
-        remove_document(settings.corpus_dir, doc_id)
+        remove_document(settings.corpus_dir, doc_id, file_name)
         rebuild_and_redraw(settings, after_removal=True)
 
 

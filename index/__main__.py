@@ -16,7 +16,7 @@ from index.fingerprint import built_from, text_digest
 from index.formats import MAX_DOCUMENT_BYTES
 from index.manage import add_documents, remove_document
 from index.settings import add_location_options
-from index.store import current_build, read_index
+from index.store import current_build, files_of, read_index
 
 
 def show_progress(stage: str, done: int, total: int) -> None:
@@ -60,7 +60,8 @@ def status(corpus: Path, index: Path) -> int:
         return 1
     manifest = stored.manifest
     size = sum(p.stat().st_size for p in current_build(index).iterdir())
-    print(f"index: {index} (format {manifest['format_version']}, built {manifest['created']}, {size / 2**20:.1f} MiB)")
+    built = manifest.get("created", "?")
+    print(f"index: {index} (format {manifest['format_version']}, built {built}, {size / 2**20:.1f} MiB)")
     print(f"model: {manifest['model']}, {manifest['dimension']} dimensions")
     counts = {d.doc_id: 0 for d in stored.documents}
     for passage in stored.passages:
@@ -71,7 +72,7 @@ def status(corpus: Path, index: Path) -> int:
             f"  {document.doc_id}: {document.title} ({document.date or 'no date'}), "
             f"{counts[document.doc_id]} passages, indexed {indexed}"
         )
-    scan = scan_corpus(corpus, keep_text=False)
+    scan = scan_corpus(corpus, keep_text=False, indexed=files_of(manifest))
     for problem in scan.problems:
         print(f"problem: {problem}")
     where = f"--corpus {shlex.quote(str(corpus))} --index {shlex.quote(str(index))}"
@@ -83,6 +84,13 @@ def status(corpus: Path, index: Path) -> int:
         fix = "fix the problems above, then run" if scan.problems else "run"
         print(f"health: out of date with {corpus} ({_changes(scan.documents, manifest)})")
         print(f"{fix}: python -m index build {where}")
+        return 1
+    if scan.unstored:
+        print(
+            f"health: the text extracted from {', '.join(scan.unstored)}, which citations point into, was edited or "
+            "deleted by hand"
+        )
+        print(f"extract it again with: python -m index build {where}")
         return 1
     print("health: every file matches its checksum; up to date with the corpus")
     return 0
@@ -130,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     add_location_options(status_parser)
     args = parser.parse_args(argv)
 
+    changed = ""  # what add or remove changed in the folder before the build
     try:
         if args.command == "status":
             return status(args.corpus, args.index)
@@ -145,17 +154,30 @@ def main(argv: list[str] | None = None) -> int:
                     status_code = 1
                     continue
                 files.append((path.name, path.read_bytes()))
-            for result in add_documents(args.corpus, files):
+            results = add_documents(args.corpus, files)
+            for result in results:
                 print(f"{result.status} {result.name}: {result.message}")
                 status_code |= result.status == "rejected"
+            written = [result.name for result in results if result.status in ("added", "updated")]
+            if written:
+                changed = f"{', '.join(written)} {'is' if len(written) == 1 else 'are'} in the library folder"
         if args.command == "remove":
-            print(f"removed {remove_document(args.corpus, args.doc_id)}")
+            removed = remove_document(args.corpus, args.doc_id)
+            print(f"removed {removed}")
+            changed = f"{removed} is gone from the library folder"
         model = getattr(args, "model", Settings.from_env().model)
         report = build_index(
             args.corpus, args.index, model_name=model, progress=show_progress, after_removal=args.command == "remove"
         )
     except VerbatimError as err:
         print(f"error: {err}", file=sys.stderr)
+        if changed:  # the folder changed, the index did not: say so, and how to finish
+            where = f"--corpus {shlex.quote(str(args.corpus))} --index {shlex.quote(str(args.index))}"
+            print(
+                f"{changed}, but the index was not updated; fix the problem above, then run: "
+                f"python -m index build {where}",
+                file=sys.stderr,
+            )
         return 1
     print(report.summary())
     return status_code

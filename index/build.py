@@ -67,14 +67,19 @@ def nothing_to_search(names: str) -> str:
     )
 
 
-def _indexed_times(documents: tuple[Document, ...], previous: dict, now: str) -> dict:
-    """When each document's current text was first indexed: kept from the last build if unchanged."""
-    times = {}
+def _indexed(documents: tuple[Document, ...], previous: dict, now: str) -> dict:
+    """Each document's file name, text digest and when its current text was first indexed: kept from
+    the last build if unchanged."""
+    entries = {}
     for document in documents:
         digest = text_digest(document)
         before = previous.get(document.doc_id, {})
-        times[document.doc_id] = {"sha256": digest, "at": before["at"] if before.get("sha256") == digest else now}
-    return times
+        entries[document.doc_id] = {
+            "file": Path(document.original or document.source).name,
+            "sha256": digest,
+            "at": before["at"] if before.get("sha256") == digest else now,
+        }
+    return entries
 
 
 def _model_of(index_dir: Path) -> str:
@@ -158,10 +163,12 @@ def build_index(
     # The corpus is read under the lock too: two sessions adding documents at once
     # must not each build from a listing that misses the other's file.
     with exclusive_lock(index_dir):
-        scan = scan_corpus(corpus_dir)
+        indexed = store.indexed_files(index_dir)
+        scan = scan_corpus(corpus_dir, indexed=indexed)
         remove_orphan_texts(corpus_dir)
-        indexed = store.indexed_ids(index_dir)
-        lost = [problem for problem in scan.problems if doc_id_for(Path(problem.path)) in indexed]
+        # A file that fails while another was indexed under its id (a.txt put beside a.md) loses
+        # nothing: it is skipped and reported. A build that recorded no file name is taken to hold it.
+        lost = [p for p in scan.problems if indexed.get(doc_id_for(Path(p.path))) in ("", Path(p.path).name)]
         # Skipping the file would drop its document from the index; but a removed document's
         # words must leave it, so after a removal the file is skipped and reported instead.
         if lost and not after_removal:
@@ -290,7 +297,7 @@ def _build_locked(
             "sentence_count": len(spans),
             "unsearchable": list(unsearchable),
             "created": now,
-            "indexed": _indexed_times(documents, manifest.get("indexed", {}), now),
+            "indexed": _indexed(documents, manifest.get("indexed", {}), now),
             "versions": {name: version(name) for name in ("sentence-transformers", "faiss-cpu", "numpy")},
         },
         documents=documents,

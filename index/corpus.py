@@ -10,12 +10,13 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import DiskError, DocumentError, LibraryError
 from index.files import write_atomically
-from index.formats import CONVERTED_SUFFIXES, EXTRACTION_VERSION, SUPPORTED_SUFFIXES, Extracted, extract
+from index.formats import CONVERTED_SUFFIXES, EXTRACTION_VERSION, SUPPORTED_SUFFIXES, Extracted, check_size, extract
 from index.records import Document
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,9 @@ class LoadedDocument:
 
     document: Document
     settings: DocumentSettings
+    # False when the text cited, a converted file's copy under .text/, is missing or not the text
+    # extracted (edited or deleted by hand): only a build stores it again.
+    stored: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ class CorpusScan:
 
     documents: tuple[LoadedDocument, ...]
     problems: tuple[DocumentError, ...]
+
+    @property
+    def unstored(self) -> tuple[str, ...]:
+        """The files whose extracted text, the one citations point into, must be stored again."""
+        return tuple(Path(loaded.document.original).name for loaded in self.documents if not loaded.stored)
 
 
 def read_metadata(corpus_dir: Path) -> dict[str, dict]:
@@ -80,23 +89,24 @@ def display_path(path: Path) -> str:
         return str(resolved)
 
 
-def converted_text(path: Path, data: bytes, keep: bool = True) -> tuple[Path, Extracted]:
+def converted_text(path: Path, data: bytes, keep: bool = True) -> tuple[Path, Extracted, bool]:
     """The text of a converted format, extracted once and stored under ``.text/`` beside it.
 
     The stored copy is reused while the original's bytes and the way of extracting
     them are unchanged and the copy is the one written (its checksum matches); a copy
     that was damaged or edited is extracted again rather than cited. Without ``keep``
-    (the query side, which only reads) nothing is stored.
+    (the query side, which only reads) nothing is stored, and the flag returned says whether
+    the copy on disk is the text returned.
     """
     folder = path.parent / TEXT_DIR
     text_path, info_path = folder / f"{path.name}.txt", folder / f"{path.name}.json"
     digest = hashlib.sha256(data).hexdigest()
     stored = _stored_text(text_path, info_path, digest)
     if stored is not None:
-        return text_path, stored
+        return text_path, stored, True
     extracted = extract(path, data)
     if not keep:
-        return text_path, extracted
+        return text_path, extracted, False
     write_atomically(text_path, extracted.text.encode("utf-8"))
     info = {
         "sha256": digest,
@@ -105,7 +115,7 @@ def converted_text(path: Path, data: bytes, keep: bool = True) -> tuple[Path, Ex
         "page_starts": list(extracted.page_starts),
     }
     write_atomically(info_path, json.dumps(info).encode("utf-8"))
-    return text_path, extracted
+    return text_path, extracted, True
 
 
 def remove_orphan_texts(corpus_dir: Path) -> None:
@@ -163,11 +173,12 @@ def load_document(path: Path, metadata: dict, keep_text: bool = True) -> LoadedD
 
     ``keep_text``: store the text extracted from a converted format (see ``converted_text``).
     """
+    check_size(path, path.stat().st_size)
     data = path.read_bytes()
     if path.suffix.lower() in CONVERTED_SUFFIXES:
-        text_path, extracted = converted_text(path, data, keep_text)
+        text_path, extracted, stored = converted_text(path, data, keep_text)
     else:
-        text_path, extracted = path, extract(path, data)
+        text_path, extracted, stored = path, extract(path, data), True
     text = extracted.text
     _check_types(path, metadata)
     title = str(metadata.get("title") or path.stem.replace("-", " ").replace("_", " "))
@@ -194,7 +205,7 @@ def load_document(path: Path, metadata: dict, keep_text: bool = True) -> LoadedD
             re.compile(pattern)
         except re.error as err:
             raise DocumentError(str(path), f"boilerplate pattern {pattern!r} is invalid: {err}") from None
-    return LoadedDocument(document, settings)
+    return LoadedDocument(document, settings, stored)
 
 
 def corpus_signature(corpus_dir: Path) -> str:
@@ -224,26 +235,35 @@ def document_paths(corpus_dir: Path) -> list[Path]:
     ]
 
 
-def scan_corpus(corpus_dir: Path, keep_text: bool = True) -> CorpusScan:
+def scan_corpus(corpus_dir: Path, keep_text: bool = True, indexed: Mapping[str, str] | None = None) -> CorpusScan:
     """Every document of the folder (not its subfolders), in name order.
 
     A file that cannot be read is reported in ``problems`` and skipped, so one bad
     file never stops the rest of the library from being indexed. Without ``keep_text``
     the folder is only read: text extracted from a converted format is not stored.
+    Of two files giving one document id (``a.md`` and ``a.txt``) the first is the document
+    and the other a problem; but the one ``indexed`` names (id → file name, as the last
+    build recorded) keeps its id, so a file put beside it never takes its place.
     """
     if not corpus_dir.is_dir():
         raise LibraryError(f"corpus folder {corpus_dir} does not exist")
     metadata = read_metadata(corpus_dir)
-    documents, problems, seen = [], [], {}
+    documents, problems = [], []
+    inside = []
     for path in document_paths(corpus_dir):
-        if not path.resolve().is_relative_to(corpus_dir.resolve()):
+        if path.resolve().is_relative_to(corpus_dir.resolve()):
+            inside.append(path)
+        else:
             problems.append(DocumentError(str(path), "links to a file outside the library folder; copy it in instead"))
-            continue
+    owners: dict[str, str] = {}  # document id → the name of the file that gives it
+    for path in inside:
+        if (indexed or {}).get(doc_id_for(path)) == path.name or doc_id_for(path) not in owners:
+            owners[doc_id_for(path)] = path.name
+    for path in inside:
         doc_id = doc_id_for(path)
-        if doc_id in seen:
-            problems.append(DocumentError(str(path), f"has the same document id as {seen[doc_id]}; rename one"))
+        if owners[doc_id] != path.name:
+            problems.append(DocumentError(str(path), f"has the same document id as {owners[doc_id]}; rename one"))
             continue
-        seen[doc_id] = path.name
         try:
             documents.append(load_document(path, metadata.get(path.name, {}), keep_text))
         except DocumentError as err:

@@ -6,6 +6,7 @@ into; the library stores it beside the original, so spans stay checkable.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -26,7 +27,7 @@ MAX_UNPACKED_BYTES = 2 * MAX_DOCUMENT_BYTES
 
 
 # Raised whenever extraction changes, so stored copies made by an older Verbatim are extracted again.
-EXTRACTION_VERSION = 7
+EXTRACTION_VERSION = 8
 
 
 @dataclass(frozen=True)
@@ -159,14 +160,33 @@ def _tidy(text: str) -> str:
     return "\n".join(kept) + "\n"
 
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _html_encoding(data: bytes) -> str:
+    """The encoding a browser reads the page in: its byte-order mark's, else the charset it declares, else
+    UTF-8. A page whose bytes are not UTF-16 yet say so (saved by an editor as UTF-8) is UTF-8."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    declared = re.search(r"charset=[\"']?([\w-]+)", data[:2048].decode("ascii", "ignore").lower())
+    if declared is None or declared.group(1).startswith("utf-16"):
+        return "utf-8"
+    return declared.group(1)
+
+
 def html_text(path: Path, data: bytes) -> Extracted:
     """The main text of an HTML page, one block per line; markup and scripts never survive."""
-    head = data[:2048].decode("ascii", "ignore").lower()
-    charset = re.search(r"charset=[\"']?([\w-]+)", head)
+    encoding = _html_encoding(data)
     try:
-        markup = data.decode(charset.group(1) if charset else "utf-8")
-    except (LookupError, UnicodeDecodeError):
-        raise DocumentError(str(path), "is HTML in an unknown or wrong encoding; save it as UTF-8") from None
+        markup = data.decode(encoding)
+    except LookupError:
+        raise DocumentError(str(path), f"is HTML in an encoding unknown here ({encoding}); save it as UTF-8") from None
+    except UnicodeDecodeError as err:
+        raise DocumentError(
+            str(path),
+            f"is HTML that is not valid {encoding} (at byte {err.start}), the encoding it is read in; save it as UTF-8",
+        ) from None
     for chrome in (False, True):
         # Page chrome is left out, unless that leaves nothing: a <header> never
         # closed holds the whole page.
@@ -314,11 +334,17 @@ def _docx_lines(block) -> list[str]:
     return ["", block.text.strip(), ""] if heading else [block.text.strip()]
 
 
+def check_size(path: Path, size: int) -> None:
+    """A DocumentError when a file of ``size`` bytes is over the limit: checked before it is read, so a
+    stray huge file never fills the memory."""
+    if size > MAX_DOCUMENT_BYTES:
+        limit = f"{MAX_DOCUMENT_BYTES // 2**20} MiB ({MAX_DOCUMENT_BYTES:,} bytes)"
+        raise DocumentError(str(path), f"is {size:,} bytes; the limit is {limit}")
+
+
 def extract(path: Path, data: bytes) -> Extracted:
     """The text of a file of any supported format, or a DocumentError that says what is wrong."""
-    if len(data) > MAX_DOCUMENT_BYTES:
-        limit = f"{MAX_DOCUMENT_BYTES // 2**20} MiB ({MAX_DOCUMENT_BYTES:,} bytes)"
-        raise DocumentError(str(path), f"is {len(data):,} bytes; the limit is {limit}")
+    check_size(path, len(data))
     if not data.strip():
         raise DocumentError(str(path), "is empty")
     suffix = path.suffix.lower()

@@ -118,10 +118,23 @@ def document_files(corpus_dir: Path) -> dict[str, Path]:
     return files
 
 
-def _document_file(corpus_dir: Path, doc_id: str) -> Path:
+def _document_file(corpus_dir: Path, doc_id: str, file_name: str = "") -> Path:
+    """The file that gives the document ``doc_id``: the one named ``file_name``, or the only one; else a
+    LibraryError naming the known ids, or the files that all give it (one put beside another by hand),
+    since which is meant is then not clear."""
     files = document_files(corpus_dir)
     if doc_id not in files:
         raise LibraryError(f"no document {doc_id!r} in {corpus_dir}; known: {', '.join(sorted(files))}")
+    sharing = [path.name for path in document_paths(corpus_dir) if doc_id_for(path) == doc_id]
+    if file_name:
+        if file_name not in sharing:
+            raise LibraryError(f"{file_name} in {corpus_dir} is not a file of the document {doc_id!r}")
+        return corpus_dir / file_name
+    if len(sharing) > 1:
+        raise LibraryError(
+            f"{' and '.join(sharing)} both give the document id {doc_id!r}; rename or delete one of them "
+            "in the folder first, so that it is clear which is meant"
+        )
     return files[doc_id]
 
 
@@ -130,10 +143,14 @@ def _write_metadata(corpus_dir: Path, metadata: dict) -> None:
     write_atomically(corpus_dir / METADATA_FILE, content.encode("utf-8"))
 
 
-def remove_document(corpus_dir: Path, doc_id: str) -> str:
-    """Delete a document, its extracted text and its metadata; returns the removed file's name."""
+def remove_document(corpus_dir: Path, doc_id: str, file_name: str = "") -> str:
+    """Delete a document's file (the one named ``file_name``, else its only one), its extracted text and
+    its metadata; returns the removed file's name.
+
+    Without ``file_name``, refuses an id that two files give (``a.txt`` put beside ``a.md``): which
+    one is meant is not clear."""
     with exclusive_lock(_existing_library(corpus_dir)):
-        path = _document_file(corpus_dir, doc_id)
+        path = _document_file(corpus_dir, doc_id, file_name)
         metadata = read_metadata(corpus_dir)
         if metadata.pop(path.name, None) is not None:
             _write_metadata(corpus_dir, metadata)

@@ -182,7 +182,8 @@ MANIFEST_FIELDS = {
 
 def read_manifest(data_dir: Path, build: Path | None = None) -> dict:
     """The manifest of ``build`` (by default the current one), once its format version is this
-    Verbatim's and it holds every field of ``MANIFEST_FIELDS`` with the right type."""
+    Verbatim's, it holds every field of ``MANIFEST_FIELDS`` with the right type, and its ``indexed``
+    documents, when it has them, are objects."""
     build = build or current_build(data_dir)
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
@@ -201,6 +202,12 @@ def read_manifest(data_dir: Path, build: Path | None = None) -> dict:
                 f"the manifest of the index in {data_dir} is damaged: {key!r} is missing or not {kind.__name__}; "
                 f"rebuild it: python -m index build --index {data_dir}"
             )
+    indexed = manifest.get("indexed", {})  # what each document's file was; older builds lack it
+    if not isinstance(indexed, dict) or not all(isinstance(entry, dict) for entry in indexed.values()):
+        raise IndexFormatError(
+            f"the manifest of the index in {data_dir} is damaged: 'indexed' is not an object of documents; "
+            f"rebuild it: python -m index build --index {data_dir}"
+        )
     return manifest
 
 
@@ -232,12 +239,19 @@ def verify_index(data_dir: Path, build: Path | None = None) -> dict:
     return manifest
 
 
-def indexed_ids(data_dir: Path) -> frozenset[str]:
-    """The ids of the documents in the current build, from its manifest; none when there is no readable build."""
+def indexed_files(data_dir: Path) -> dict[str, str]:
+    """The documents of the current build: each id with the name of the file it was read from ("" from
+    a build that did not record it); none when there is no readable build."""
     try:
-        return frozenset(read_manifest(data_dir).get("indexed", {}))
+        return files_of(read_manifest(data_dir))
     except StoreError:
-        return frozenset()
+        return {}
+
+
+def files_of(manifest: dict) -> dict[str, str]:
+    """The documents a build's manifest lists, each id with the name of the file it was read from
+    ("" where it recorded none)."""
+    return {doc_id: str(entry.get("file", "")) for doc_id, entry in manifest.get("indexed", {}).items()}
 
 
 def read_index(data_dir: Path) -> StoredIndex:

@@ -80,17 +80,28 @@ class Library:
 
     @classmethod
     def open(cls, index_dir: Path, corpus_dir: Path | None = None) -> Library:
-        """Load the current build; with ``corpus_dir``, refuse an index built from other documents.
+        """Load the current build; with ``corpus_dir``, refuse an index built from other documents, or
+        whose converted files' extracted text (what citations point into) was edited or deleted by hand.
 
         Raises IndexMissingError / IndexFormatError (from ``index.errors``) or
         StaleIndexError, each saying which command fixes it.
         """
         stored = store.read_index(index_dir)
         model_name = stored.manifest["model"]
-        if corpus_dir is not None and not built_from(scan_corpus(corpus_dir, keep_text=False), stored.manifest):
+        if corpus_dir is None:
+            return cls(stored, index_dir, Embedder(model_name))
+        scan = scan_corpus(corpus_dir, keep_text=False, indexed=store.files_of(stored.manifest))
+        build = f"python -m index build --corpus {corpus_dir} --index {index_dir}"
+        if not built_from(scan, stored.manifest):
+            unreadable = "".join(f"; {problem}" for problem in scan.problems)  # perhaps why
             raise StaleIndexError(
-                f"the index in {index_dir} was built from other documents than {corpus_dir} holds now; "
-                f"update it with: python -m index build --corpus {corpus_dir} --index {index_dir}"
+                f"the index in {index_dir} was built from other documents than {corpus_dir} holds now{unreadable}; "
+                f"update it with: {build}"
+            )
+        if scan.unstored:
+            raise StaleIndexError(
+                f"the text extracted from {', '.join(scan.unstored)}, which citations point into, was edited or "
+                f"deleted by hand; extract it again with: {build}"
             )
         return cls(stored, index_dir, Embedder(model_name))
 

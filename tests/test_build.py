@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -123,8 +124,9 @@ def test_damaged_file_is_detected_not_loaded(tmp_path):
         (lambda m: m.pop("corpus_fingerprint"), "'corpus_fingerprint' is missing"),
         (lambda m: m.update(dimension="abc"), "'dimension' is missing or not int"),
         (lambda m: m.update(dimension=768), "but its manifest says 768 dimensions"),
+        (lambda m: m.update(indexed=[1]), "'indexed' is not an object of documents"),
     ],
-    ids=["no model", "no fingerprint", "dimension not a number", "dimension of another model"],
+    ids=["no model", "no fingerprint", "dimension not a number", "dimension of another model", "documents a list"],
 )
 def test_a_damaged_manifest_is_refused_and_rebuilt(tmp_path, edit, message):
     build_index(small_corpus(tmp_path / "corpus"), tmp_path / "index")
@@ -164,6 +166,9 @@ def test_index_of_other_documents_is_reported_stale(tmp_path):
     build_index(corpus, tmp_path / "index")
     (corpus / "museums.md").write_text(SECOND.replace("Friday", "Saturday"))
     with pytest.raises(StaleIndexError, match="python -m index build"):
+        Library.open(tmp_path / "index", corpus)
+    (corpus / "museums.md").write_bytes(b"Caf\xe9 hours")  # a file gone bad: the message names it
+    with pytest.raises(StaleIndexError, match=r"holds now; .*museums.md: .*not valid UTF-8"):
         Library.open(tmp_path / "index", corpus)
 
 
@@ -267,6 +272,16 @@ def test_bad_files_are_reported_and_skipped_without_losing_the_rest(tmp_path):
     report = build_index(corpus, tmp_path / "index")
     assert report.documents == 2 and len(report.problems) == 4
     assert "skipped" in report.summary()
+
+
+def test_a_huge_file_put_in_the_folder_is_refused_without_being_read(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    with (corpus / "captions.txt").open("wb") as huge:
+        huge.truncate(4 * 2**30)  # 4 GiB of nothing, sparse on disk: reading it would take 4 GiB of memory
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    problems = {Path(p.path).name: p.problem for p in scan_corpus(corpus).problems}
+    assert "is 4,294,967,296 bytes; the limit is 50 MiB" in problems["captions.txt"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 2**20  # KiB: under 1 GiB more
 
 
 def test_a_link_to_a_file_outside_the_library_is_not_read(tmp_path):

@@ -138,6 +138,17 @@ def test_adding_to_a_mistyped_library_folder_changes_nothing(tmp_path):
     assert f"rejected {tmp_path / 'nota.txt'}: no such file" in missing.stderr
 
 
+def test_an_added_document_whose_index_cannot_be_written_says_it_waits_for_a_build(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "note.txt").write_text("Answer: The ferry runs at night.\n")
+    (tmp_path / "index").write_text("a file, not a folder")  # the index cannot be written there
+    where = ("--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index"))
+    result = run("index", "add", str(tmp_path / "note.txt"), *where)
+    assert result.returncode == 1 and "added note.txt" in result.stdout
+    assert "note.txt is in the library folder, but the index was not updated" in result.stderr
+    assert f"then run: python -m index build --corpus {tmp_path / 'corpus'}" in result.stderr
+
+
 def test_status_tells_whether_the_index_holds_the_library_as_it_is(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     write_transcript(corpus, "ferry.txt", "Answer: The night ferry was cancelled for the winter season.\n")

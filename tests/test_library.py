@@ -15,11 +15,11 @@ import pytest
 from index import PROJECT_ROOT, store
 from index.build import build_index
 from index.embedding import DEFAULT_MODEL, resolve_model
-from index.errors import IndexMissingError, LibraryError
+from index.errors import DocumentError, IndexMissingError, LibraryError
 from index.formats import MAX_DOCUMENT_BYTES, MAX_UNPACKED_BYTES, docx_text, extract, html_text
 from index.manage import add_documents, remove_document, set_metadata
 from index.store import read_index
-from retrieval import Library, ask
+from retrieval import Library, StaleIndexError, ask
 from tests.fixtures.documents import HOSTILE_HTML, locked_pdf, make_docx, make_pdf, zip_bomb_docx
 
 BRIDGE_PDF = make_pdf(
@@ -73,13 +73,24 @@ def test_every_format_is_indexed_with_exact_spans_into_the_stored_text(library_d
 
 @pytest.mark.parametrize(
     ("damaged", "content"),
-    [("harbour.html.json", b"{not json"), ("harbour.html.txt", b"The harbour works end in March.\n")],
+    [
+        ("harbour.html.json", b"{not json"),
+        ("harbour.html.txt", b"The harbour works end in March.\n"),
+        ("harbour.html.txt", None),
+    ],
+    ids=["damaged", "edited", "deleted"],
 )
 def test_a_damaged_or_edited_text_copy_is_extracted_again_not_cited(library_dirs, damaged, content):
     corpus, index = library_dirs
     add_documents(corpus, [("harbour.html", HOSTILE_HTML.encode())])
     build_index(corpus, index)
-    (corpus / ".text" / damaged).write_bytes(content)
+    copy = corpus / ".text" / damaged
+    if content is None:
+        copy.unlink()
+    else:
+        copy.write_bytes(content)
+    with pytest.raises(StaleIndexError, match="extracted from harbour.html, which citations point into"):
+        Library.open(index, corpus)  # the text cited is not on disk as indexed until a build stores it again
     build_index(corpus, index)
     text = Library.open(index, corpus).documents["harbour"].text
     assert "The harbour works end in October" in text and "March" not in text
@@ -105,9 +116,10 @@ def test_opening_a_library_only_reads_its_folder(library_dirs):
     add_documents(corpus, [("harbour.html", HOSTILE_HTML.encode())])
     build_index(corpus, index)
     shutil.rmtree(corpus / ".text")
-    library = Library.open(index, corpus)  # still up to date: the text is extracted again, in memory
-    assert "The harbour works end in October" in library.documents["harbour"].text
-    assert not (corpus / ".text").exists()
+    with pytest.raises(StaleIndexError, match="python -m index build"):  # the cited text is gone: a build restores it
+        Library.open(index, corpus)
+    assert not (corpus / ".text").exists()  # opening wrote nothing
+    assert "The harbour works end in October" in Library.open(index).documents["harbour"].text  # as last built
 
 
 def test_the_text_of_a_converted_file_removed_by_hand_goes_with_it(library_dirs):
@@ -123,6 +135,25 @@ def test_the_text_of_a_converted_file_removed_by_hand_goes_with_it(library_dirs)
 def test_definition_lists_keep_a_label_and_its_words_on_their_own_lines():
     page = b"<dl><dt>Question:</dt><dd>Will you run?</dd><dt>Minister Jones:</dt><dd>No.</dd></dl><ul><li>A</li></ul>"
     assert html_text(Path("port.html"), page).text == "Question:\nWill you run?\nMinister Jones:\nNo.\nA\n"
+
+
+@pytest.mark.parametrize(
+    ("page", "text"),
+    [
+        ('\ufeff<meta charset="windows-1252"><p>Café crème at the summit.</p>'.encode(), "Café crème at the summit.\n"),
+        (b'<meta charset="utf-16"><p>The summit opens in Geneva.</p>', "The summit opens in Geneva.\n"),
+        ('<meta charset="utf-8"><p>Café at the summit.</p>'.encode("utf-16"), "Café at the summit.\n"),
+    ],
+    ids=["byte-order mark over a declared charset", "utf-16 declared, utf-8 saved", "utf-16 with its mark"],
+)
+def test_a_page_is_read_in_the_encoding_a_browser_would_use(page, text):
+    assert html_text(Path("summit.html"), page).text == text
+
+
+def test_a_page_that_is_not_the_encoding_it_declares_says_so():
+    page = '<meta charset="us-ascii"><p>Café crème at the summit.</p>'.encode()
+    with pytest.raises(DocumentError, match="is HTML that is not valid us-ascii \\(at byte 31\\)"):
+        html_text(Path("summit.html"), page)
 
 
 def test_a_page_that_leaves_out_its_closing_head_tag_keeps_its_body():
@@ -239,9 +270,8 @@ def test_bad_input_is_rejected_with_a_reason_and_nothing_is_written(library_dirs
     ("break_it", "problem"),
     [
         (lambda corpus: (corpus / "library.json").write_text('{"ferry.txt": {"title": 5}}'), "must be text, not 5"),
-        (lambda corpus: (corpus / "FERRY.TXT").write_bytes(b"Answer: The volcano erupted."), "same document id"),
     ],
-    ids=["metadata typo", "same name in other capitals"],
+    ids=["metadata typo"],
 )
 def test_a_document_already_indexed_is_never_dropped_for_a_problem_with_its_file(library_dirs, break_it, problem):
     corpus, index = library_dirs
@@ -255,6 +285,25 @@ def test_a_document_already_indexed_is_never_dropped_for_a_problem_with_its_file
     )
 
 
+@pytest.mark.parametrize("newcomer", ["ferry.md", "FERRY.TXT"])
+def test_a_file_put_beside_an_indexed_one_under_its_id_is_skipped_and_cannot_remove_it(library_dirs, newcomer):
+    corpus, index = library_dirs
+    (corpus / newcomer).write_bytes(b"Answer: The volcano erupted at dawn.\n")  # put there by hand: same id
+    (corpus / "lake.txt").write_bytes(b"Answer: The lake freezes every January.\n")
+    report = build_index(corpus, index)  # the newcomer is named, and never taken for the indexed document
+    assert [(Path(p.path).name, "same document id as ferry.txt" in str(p)) for p in report.problems] == [
+        (newcomer, True)
+    ]
+    assert store.indexed_files(index) == {"ferry": "ferry.txt", "lake": "lake.txt"}
+    library = Library.open(index, corpus)  # the index is up to date with the folder as it is
+    assert ask(library, "Does the night ferry still run?").hits[0].passage.text == (
+        "The night ferry was cancelled for the winter season."
+    )
+    with pytest.raises(LibraryError, match="both give the document id 'ferry'"):
+        remove_document(corpus, "ferry")
+    assert (corpus / "ferry.txt").exists() and (corpus / newcomer).exists()
+
+
 def test_a_removed_document_leaves_the_index_even_while_another_file_is_broken(library_dirs):
     corpus, index = library_dirs
     add_documents(corpus, [("port.docx", PORT_DOCX), ("lake.txt", b"Answer: The lake freezes every January.\n")])
@@ -263,7 +312,7 @@ def test_a_removed_document_leaves_the_index_even_while_another_file_is_broken(l
     remove_document(corpus, "port")
     report = build_index(corpus, index, after_removal=True)  # as `index remove` and the Library page run it
     assert [Path(problem.path).name for problem in report.problems] == ["ferry.txt"]  # reported, not hidden
-    assert store.indexed_ids(index) == {"lake"}  # the port's words are gone, whatever else is broken
+    assert set(store.indexed_files(index)) == {"lake"}  # the port's words are gone, whatever else is broken
 
 
 def test_removing_from_a_mistyped_folder_names_it_and_creates_nothing(tmp_path):
