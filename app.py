@@ -28,6 +28,7 @@ from retrieval.citations import (
     as_quotation,
     citation_link,
     cited_span,
+    pasted_citation,
 )
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import answer_sentence_html, cite_link, diff_html, escaped, highlighted_html, label_text
@@ -209,8 +210,11 @@ def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
     seeded("filter_docs", params.get_all("doc") or None, [])
     seeded("filter_role", role_names.get(params.get("role", "")), "All speakers")
     seeded("filter_k", int(k_given) if k_given.isdigit() and 1 <= int(k_given) <= 20 else None, 5)
-    # a document removed since, or named by a stale link, is no longer offered
-    st.session_state.filter_docs = [d for d in st.session_state.filter_docs if d in library.documents]
+    # a document removed since, or named by a stale link, is no longer offered, and the search says so
+    gone = [d for d in st.session_state.filter_docs if d not in library.documents]
+    if gone:
+        st.warning(label_text(f"No longer in the library, so not searched: {', '.join(gone)}."))
+        st.session_state.filter_docs = [d for d in st.session_state.filter_docs if d in library.documents]
     with st.sidebar:
         st.header("Filters")
         docs = st.multiselect(
@@ -279,7 +283,7 @@ def kept_question(key: str, placeholder: str) -> str:
     """The page's question box, its question kept in the address (``?q=``) and for the session."""
     seeded(key, st.query_params.get("q") or None, "")
     question = st.text_input("Question", key=key, placeholder=placeholder)
-    kept_in_address(key, "q", [question] if question else [])
+    kept_in_address(key, "q", [question] if question.strip() else [])
     return question
 
 
@@ -324,7 +328,13 @@ def statement_link(sentence: AnswerSentence) -> str:
 def show_contrasts(comparison: Comparison) -> None:
     """Where the documents' answers state different or the same dates and figures."""
     st.subheader("Differences")
-    if not comparison.contrasts:
+    addressed = sum(column.addressed for column in comparison.columns)
+    if addressed < 2:
+        st.info(
+            ("No document" if not addressed else "Only one document")
+            + " addresses this question, so there is nothing to compare."
+        )
+    elif not comparison.contrasts:
         st.info("The answers state no dates or figures that can be compared.")
     for contrast in comparison.contrasts:
         left, right = contrast.left, contrast.right
@@ -402,12 +412,16 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
         st.markdown(f'<div class="{css}"><small>{label} · {who}</small><br>{body}</div>', unsafe_allow_html=True)
     cited = document.text[spans[0][0] : spans[0][1]]
     labelled = replace(passage, label=library.span_label(passage, spans[0][1]))  # "¶5–6" when the words run on
-    st.caption("Copy the citation")
-    st.code(as_plain(labelled, document, start, end), language=None)
+    mixed = library.crosses_turns(passage, spans[0][1])
+    if mixed:
+        st.warning(MIXED_TEXT)
+    st.caption("Copy the citation" + (" (no quotation: no one person said all these words)" if mixed else ""))
+    st.code(as_plain(labelled, document, start, end), language=None, wrap_lines=True)
     # Absolute, so the link still opens this passage when pasted into notes or a draft.
     base = app_root(st.context.url or "", PAGE_PATHS)
-    st.code(as_markdown(labelled, citation_link(passage, start, end, base)), language=None)
-    st.code(as_quotation(cited, labelled, document), language=None)
+    st.code(as_markdown(labelled, citation_link(passage, start, end, base)), language=None, wrap_lines=True)
+    if not mixed:
+        st.code(as_quotation(cited, labelled, document), language=None, wrap_lines=True)
 
 
 def show_check(library: Library, check: QuoteCheck) -> None:
@@ -418,7 +432,9 @@ def show_check(library: Library, check: QuoteCheck) -> None:
         passage = match.passage
         role = "the questioner's words, not the official's" if match.role == "question" else match.role
         with st.container(border=True):
-            link = cite_link(passage, match.start, match.end, match.citation) if passage else escaped(match.citation)
+            # a quoted speaker label ("Sergey Lavrov: …") is no one's words: the link marks from the passage
+            start = max(match.start, passage.start) if passage else match.start
+            link = cite_link(passage, start, match.end, match.citation) if passage else escaped(match.citation)
             html_block(
                 f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
                 f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>"
@@ -437,6 +453,25 @@ def show_check(library: Library, check: QuoteCheck) -> None:
                 )
 
 
+def open_citation(library: Library, key: str, start: str | None, end: str | None) -> bool:
+    """Show the passage a citation names (its id or label) with the words ``start``..``end`` of a link
+    marked; or say why it cannot, and return False."""
+    try:
+        passage, cited_end = library.cited(key)
+    except VerbatimError as err:
+        show_error(str(err))
+        return False
+    span = cited_span(passage, start, end, library.cite_reach(passage))
+    first, last = span or ((passage.start, cited_end) if cited_end > passage.end else (None, None))
+    if first is None and (start or end):
+        st.warning(
+            "The link's start and end do not mark words of this passage (mistyped, or cut short): "
+            "the whole passage is shown as the citation."
+        )
+    show_in_context(library, passage, first, last)
+    return True
+
+
 def cite_page() -> None:
     """Cite: check a pasted quote against the library, or open a citation in its context."""
     st.title("Verbatim — Cite")
@@ -447,28 +482,23 @@ def cite_page() -> None:
     if library is None:
         return
     params = st.query_params
-    key = params.get("passage") or st.text_input(
-        "Passage id or citation label", placeholder="e.g. Duma Government Hour, 19 Feb 2025 — Q7 ¶3"
-    )
-    if key:
-        try:
-            passage, cited_end = library.cited(key)
-        except VerbatimError as err:
-            show_error(str(err))
-            return
-        span = cited_span(passage, params.get("start"), params.get("end"), library.turn_end(passage))
-        start, end = span or ((passage.start, cited_end) if cited_end > passage.end else (None, None))
-        if start is None and ("start" in params or "end" in params):
-            st.warning(
-                "The link's start and end do not mark words of this passage (mistyped, or cut short): "
-                "the whole passage is shown as the citation."
-            )
-        show_in_context(library, passage, start, end)
-        if "passage" in params and st.button("Check a quote or open another citation"):
+    if "passage" in params:
+        open_citation(library, params.get("passage"), params.get("start"), params.get("end"))
+        if st.button("Check a quote or open another citation"):
             st.query_params.clear()  # the sidebar's Cite keeps this address, so it would open this passage again
             st.rerun()
         return
-    quote = st.text_area("Quote to check", placeholder="Paste the words exactly as you have them")
+    typed = st.text_input(
+        "Citation to open: a label, a passage id, or a citation or link copied from Verbatim",
+        placeholder="e.g. Duma Government Hour, 19 Feb 2025 — Q7 ¶3",
+    )
+    if typed.strip():
+        if open_citation(library, *pasted_citation(typed, library.documents.values())):
+            return
+        st.caption("To check words as a quote, paste them in the box below.")
+    seeded("quote", params.get("quote") or None, "")
+    quote = st.text_area("Quote to check", key="quote", placeholder="Paste the words exactly as you have them")
+    kept_in_address("quote", "quote", [quote] if quote.strip() else [])  # so Back from a citation brings it back
     if not quote.strip():
         return
     try:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from index.records import Document, Passage
 
 CITE_PAGE = "cite"
+# A link marks at most this many characters from its passage: more than any checked quote
+# spans (10,000 pasted, a cut skipping a little), and a crafted link cannot show a whole book.
+MAX_CITED_CHARS = 20_000
 
 
 def citation_link(passage: Passage, start: int | None = None, end: int | None = None, base: str = "") -> str:
@@ -24,13 +27,30 @@ def citation_link(passage: Passage, start: int | None = None, end: int | None = 
     return f"{base.rstrip('/')}/{CITE_PAGE}?{urlencode(params)}" if base else f"{CITE_PAGE}?{urlencode(params)}"
 
 
+def pasted_citation(text: str, documents: Iterable[Document]) -> tuple[str, str | None, str | None]:
+    """What a pasted citation opens, in the terms of a link: (passage id or label, start, end).
+
+    Takes the forms Verbatim gives to copy: a link, or a Markdown link, to the Cite page (its
+    ``passage``, ``start`` and ``end``); the plain citation (its label, before the document's
+    title and file); else the text itself, as a passage id or label.
+    """
+    link = re.search(rf"(?:^|[\s(/]){CITE_PAGE}\?(\S*?passage=[^\s)]*)", text)
+    if link:
+        params = parse_qs(link.group(1))
+        return params["passage"][0], *(params.get(name, [None])[0] for name in ("start", "end"))
+    for document in documents:
+        plain = text.find(f". {document.title}. {document.source}, characters ")
+        if plain > 0:
+            return text[:plain].strip(), None, None
+    return text.strip(), None, None
+
+
 def cited_span(
     passage: Passage, start: str | None, end: str | None, until: int | None = None
 ) -> tuple[int, int] | None:
     """The document span a link's ``start``/``end`` parameters mark from the passage, or None when
     they are missing or do not mark words starting inside it and ending by ``until`` (a document
-    offset: the end of the speaker's turn, for words quoted across a paragraph break; by default
-    the passage's end)."""
+    offset, for words quoted on past the passage: ``Library.cite_reach``; by default the passage's end)."""
     if not (start and end and re.fullmatch("[0-9]{1,9}", start) and re.fullmatch("[0-9]{1,9}", end)):
         return None
     first, last = int(start), int(end)
@@ -74,5 +94,7 @@ def as_markdown(passage: Passage, link: str) -> str:
 
 
 def as_quotation(text: str, passage: Passage, document: Document) -> str:
-    """The words as a quotation with attribution: “…” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2."""
-    return f"“{text}” — {attribution(passage, document)}"
+    """The words as a quotation with attribution: “…” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2.
+
+    Words across a paragraph break are run on with a space, as a quotation in running text is."""
+    return f"“{' '.join(text.split())}” — {attribution(passage, document)}"

@@ -17,7 +17,7 @@ from index.fingerprint import built_from
 from index.labels import TIME
 from index.lexical import analyse
 from index.records import Document, Passage
-from retrieval.citations import attribution
+from retrieval.citations import MAX_CITED_CHARS, attribution
 from retrieval.errors import QueryError, StaleIndexError
 from retrieval.spelling import names_by_skeleton
 
@@ -219,7 +219,10 @@ class Library:
                 end = self._paragraph_end(self.passages[last], paragraphs["part"])
                 if passage.end <= end <= self.turn_end(passage):
                     return passage, end
-        raise QueryError(f"no passage has the id or citation {passage_id_or_label!r}")
+        raise QueryError(
+            f"no passage has the id or citation {passage_id_or_label!r}: mistyped, or its words were edited or "
+            "removed since the citation was made"
+        )
 
     def _paragraph_end(self, passage: Passage, part: str) -> int:
         """Where the paragraph that ``passage`` holds or starts ends: a paragraph named without a
@@ -288,6 +291,20 @@ class Library:
                 break
             end = following.end
         return end
+
+    def cite_reach(self, passage: Passage) -> int:
+        """How far words cited from the passage may run: on into later paragraphs, and into other
+        speakers' turns (a quote check's match may), up to ``MAX_CITED_CHARS``."""
+        return min(len(self.documents[passage.doc_id].text), passage.start + MAX_CITED_CHARS)
+
+    def crosses_turns(self, passage: Passage, end: int) -> bool:
+        """Whether words from the passage up to the document offset ``end`` run into another speaker's turn."""
+        for following in self.passages[self.row_of[passage.passage_id] + 1 :]:
+            if following.doc_id != passage.doc_id or following.start >= end:
+                return False
+            if following.turn_key != passage.turn_key:
+                return True
+        return False
 
     def span_label(self, passage: Passage, end: int) -> str:
         """The citation label of words that begin in ``passage`` and end at ``end``: its own label,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from index import PROJECT_ROOT
 from index.build import build_index
+from retrieval.citations import as_markdown, as_plain, citation_link
 from tests.conftest import write_transcript
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -414,3 +417,64 @@ def test_each_question_typed_in_turn_is_the_one_answered(app):
     for question in questions:
         app.text_input[0].input(question).run()
         assert app.text_input[0].value == question and app.query_params["q"] == question
+
+
+@pytest.mark.parametrize(
+    ("quote", "mixed"),
+    [
+        ("Sergey Lavrov: You’ve essentially answered your own question.", False),  # the label is no one's words
+        ("Eastern Europe? Sergey Lavrov: Although it is my belief that words are important", True),
+    ],
+    ids=["quoted with its speaker label", "from a question into its answer"],
+)
+def test_the_link_of_a_checked_quote_opens_its_words_and_back_brings_the_quote_back(
+    bundled_index, monkeypatch, quote, mixed
+):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    check = AppTest.from_function(cite_script, default_timeout=120)
+    check.run()
+    check.text_area[0].input(quote).run()
+    assert check.query_params["quote"] == quote  # Back from the citation finds the quote in the address
+    href = html.unescape(re.search(r'<a class="citation" href="([^"]+)"', page_html(check)).group(1))
+    opened = AppTest.from_function(cite_script, default_timeout=120)
+    opened.query_params.update({name: values[0] for name, values in parse_qs(urlparse(href).query).items()})
+    opened.run()
+    assert not opened.exception and not any("do not mark words" in w.value for w in opened.warning)
+    assert any("no one person said them all" in w.value for w in opened.warning) == mixed
+    quotations = [c.value for c in opened.code if c.value.startswith("“")]
+    assert len(quotations) == (0 if mixed else 1)  # words of two speakers are offered as no one's quotation
+    assert (
+        "<mark>Although it is my belief" in page_html(opened)
+        if mixed
+        else "<mark>You’ve essentially" in page_html(opened)
+    )
+    back = AppTest.from_function(cite_script, default_timeout=120)
+    back.query_params["quote"] = quote
+    back.run()
+    assert back.text_area[0].value == quote and back.success  # the verdict is back too: exact
+
+
+def test_a_stale_link_or_a_pasted_citation_never_leaves_the_page_without_a_way_on(bundled_index, library, monkeypatch):
+    monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    stale = AppTest.from_function(cite_script, default_timeout=120)
+    stale.query_params["passage"] = "duma-government-hour-2025-02-19:0123456789ab"
+    stale.run()
+    assert "edited or removed since the citation was made" in stale.error[0].value
+    stale.button[0].click().run()
+    assert [t.label for t in stale.text_area] == ["Quote to check"]
+    passage = next(p for p in library.passages if "Second African Department has been created" in p.text)
+    document = library.documents[passage.doc_id]
+    for pasted in (
+        as_plain(passage, document),
+        as_markdown(passage, citation_link(passage, passage.start, passage.end, "http://localhost:8501")),
+    ):
+        typed = AppTest.from_function(cite_script, default_timeout=120)
+        typed.run()
+        typed.text_input[0].input(pasted).run()
+        assert not typed.error and f"<mark>{passage.text[:40]}" in page_html(typed)
+    wrong_box = AppTest.from_function(cite_script, default_timeout=120)
+    wrong_box.run()
+    wrong_box.text_input[0].input("The Second African Department has been created.").run()
+    assert wrong_box.error and [t.label for t in wrong_box.text_area] == ["Quote to check"]

@@ -349,6 +349,7 @@ def test_quotation_with_attribution_and_link():
     assert as_quotation(text, passage, document) == (
         "“We need to focus on action.” — Sergey Lavrov, Duma Government Hour, 19 Feb 2025, Q7 ¶2"
     )
+    assert as_quotation("We need to act.\n\nNow.", passage, document).startswith("“We need to act. Now.” — ")
     assert citation_link(passage, 12, 20) == "cite?passage=duma%3Aabc&start=2&end=10"
     # An edit earlier in the document moves the passage; the link still marks the same words.
     moved = replace(passage, start=passage.start + 7, end=passage.end + 7)
