@@ -445,12 +445,8 @@ def show_check(library: Library, check: QuoteCheck) -> None:
                 st.error(label_text(change))  # the quote's and the source's words, shown as typed
             if check.verdict in ("close", "paraphrase"):
                 st.markdown(f'<p class="quote-diff">{diff_html(match.diff)}</p>', unsafe_allow_html=True)
-            if passage:
-                st.markdown(
-                    f'<div class="passage">{highlighted_html(passage.text, passage.start, [(match.start, match.end)])}'
-                    "</div>",
-                    unsafe_allow_html=True,
-                )
+            shown = highlighted_html(passage.text, passage.start, [(match.start, match.end)]) if passage else ""
+            html_block(f'<div class="passage">{shown or escaped(match.text)}</div>')
 
 
 def open_citation(library: Library, key: str, start: str | None, end: str | None) -> bool:

@@ -183,7 +183,8 @@ def _match_at(library: Library, doc_row: int, first: int, last: int, similarity:
         end=end,
         text=document.text[start:end],
         similarity=similarity,
-        citation=library.span_label(passage, end) if passage else document.label,
+        # words outside every passage (a heading, a contents line) are told apart by where they stand
+        citation=library.span_label(passage, end) if passage else f"{document.label} — characters {start}–{end}",
         speaker=speaker,
         role=role,
         diff=tuple(diff),

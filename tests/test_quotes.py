@@ -533,3 +533,12 @@ def test_the_diff_shows_struck_source_words_and_underlined_quote_words_as_inert_
     assert "<del>II</del> <ins>I</ins>" in shown and shown.startswith("Russian-Italian relations are in a crisis")
     hostile = diff_html([DiffPart("changed", "<script>alert(1)</script> $x$", "[link](https://evil.example)")])
     assert "<script>" not in hostile and "$x$" not in hostile and "[link]" not in hostile
+
+
+def test_words_outside_every_passage_are_cited_by_where_they_stand(library):
+    check = verify_quote(library, "Prospects of a visa-free travel between Russia and China")  # contents and heading
+    assert check.verdict == "exact" and len(check.matches) == 2
+    for match in check.matches:
+        assert match.passage is None and match.role == ""
+        assert match.citation == f"MFA answers on 2024 diplomacy, 24 Jan 2025 — characters {match.start}–{match.end}"
+        assert source_text(match.document.source)[match.start : match.end] == match.text
