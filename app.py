@@ -22,12 +22,12 @@ from index.records import Passage
 from retrieval import Answer, AnswerSentence, Hit, Library, ask
 from retrieval.citations import (
     CITE_PAGE,
+    PastedCitation,
     app_root,
     as_markdown,
     as_plain,
     as_quotation,
     citation_link,
-    cited_span,
     pasted_citation,
 )
 from retrieval.compare import Column, Comparison, compare, to_markdown
@@ -412,9 +412,9 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
         st.markdown(f'<div class="{css}"><small>{label} · {who}</small><br>{body}</div>', unsafe_allow_html=True)
     cited = document.text[spans[0][0] : spans[0][1]]
     labelled = replace(passage, label=library.span_label(passage, spans[0][1]))  # "¶5–6" when the words run on
-    mixed = library.crosses_turns(passage, spans[0][1])
+    mixed = not library.said_by_one(passage, spans[0][1])
     if mixed:
-        st.warning(MIXED_TEXT)
+        st.warning("These words run past the speaker's turn, into another's or a heading: no one person said them all.")
     st.caption("Copy the citation" + (" (no quotation: no one person said all these words)" if mixed else ""))
     st.code(as_plain(labelled, document, start, end), language=None, wrap_lines=True)
     # Absolute, so the link still opens this passage when pasted into notes or a draft.
@@ -449,22 +449,19 @@ def show_check(library: Library, check: QuoteCheck) -> None:
             html_block(f'<div class="passage">{shown or escaped(match.text)}</div>')
 
 
-def open_citation(library: Library, key: str, start: str | None, end: str | None) -> bool:
-    """Show the passage a citation names (its id or label) with the words ``start``..``end`` of a link
-    marked; or say why it cannot, and return False."""
+def open_citation(library: Library, citation: PastedCitation) -> bool:
+    """Show the passage a citation names with the words it marks; or say why it cannot, and return False."""
     try:
-        passage, cited_end = library.cited(key)
+        passage, span, refused = library.resolve_citation(citation)
     except VerbatimError as err:
         show_error(str(err))
         return False
-    span = cited_span(passage, start, end, library.cite_reach(passage))
-    first, last = span or ((passage.start, cited_end) if cited_end > passage.end else (None, None))
-    if first is None and (start or end):
+    if refused:
         st.warning(
-            "The link's start and end do not mark words of this passage (mistyped, or cut short): "
+            "The citation's start and end do not mark words of this passage (mistyped, or cut short): "
             "the whole passage is shown as the citation."
         )
-    show_in_context(library, passage, first, last)
+    show_in_context(library, passage, *(span or (None, None)))
     return True
 
 
@@ -479,7 +476,7 @@ def cite_page() -> None:
         return
     params = st.query_params
     if "passage" in params:
-        open_citation(library, params.get("passage"), params.get("start"), params.get("end"))
+        open_citation(library, PastedCitation(params.get("passage"), params.get("start"), params.get("end")))
         if st.button("Check a quote or open another citation"):
             st.query_params.clear()  # the sidebar's Cite keeps this address, so it would open this passage again
             st.rerun()
@@ -489,7 +486,7 @@ def cite_page() -> None:
         placeholder="e.g. Duma Government Hour, 19 Feb 2025 — Q7 ¶3",
     )
     if typed.strip():
-        if open_citation(library, *pasted_citation(typed, library.documents.values())):
+        if open_citation(library, pasted_citation(typed, library.documents.values())):
             return
         st.caption("To check words as a quote, paste them in the box below.")
     seeded("quote", params.get("quote") or None, "")

@@ -87,8 +87,8 @@ def status(corpus: Path, index: Path) -> int:
         return 1
     if scan.unstored:
         print(
-            f"health: the text extracted from {', '.join(scan.unstored)}, which citations point into, was edited or "
-            "deleted by hand"
+            f"health: the text extracted from {', '.join(scan.unstored)}, which citations point into, is not as "
+            "stored (edited or deleted by hand, or extracted by an older Verbatim)"
         )
         print(f"extract it again with: python -m index build {where}")
         return 1

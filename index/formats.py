@@ -163,16 +163,27 @@ def _tidy(text: str) -> str:
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+# A <meta> tag declaring the page's charset, as a browser looks for it in the page's first bytes.
+_META_CHARSET = re.compile(r"""<meta\b[^>]*?charset\s*=\s*["']?([\w.:-]+)""", re.I)
+
+
 def _html_encoding(data: bytes) -> str:
-    """The encoding a browser reads the page in: its byte-order mark's, else the charset it declares, else
-    UTF-8. A page whose bytes are not UTF-16 yet say so (saved by an editor as UTF-8) is UTF-8."""
+    """The encoding a browser reads the page in: its byte-order mark's, else the charset its <meta>
+    declares, else UTF-8. As browsers do, a page declaring UTF-16 or UTF-32 without the mark (saved
+    as UTF-8 by an editor) is UTF-8, and one declaring Latin-1 or ASCII is Windows-1252."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
-    declared = re.search(r"charset=[\"']?([\w-]+)", data[:2048].decode("ascii", "ignore").lower())
-    if declared is None or declared.group(1).startswith("utf-16"):
+    declared = _META_CHARSET.search(data[:2048].decode("ascii", "ignore"))
+    if declared is None:
         return "utf-8"
-    return declared.group(1)
+    try:
+        name = codecs.lookup(declared.group(1)).name
+    except LookupError:
+        return declared.group(1)  # refused by name when the page is read
+    if name.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return "cp1252" if name in ("iso8859-1", "ascii") else name
 
 
 def html_text(path: Path, data: bytes) -> Extracted:

@@ -18,7 +18,7 @@ from typing import Literal
 from index.corpus import METADATA_FILE, TEXT_DIR, doc_id_for, document_paths, read_metadata
 from index.errors import DiskError, DocumentError, LibraryError
 from index.files import write_atomically
-from index.formats import SUPPORTED_SUFFIXES, extract
+from index.formats import MAX_DOCUMENT_BYTES, SUPPORTED_SUFFIXES, extract
 from index.locks import exclusive_lock
 
 EDITABLE_FIELDS = ("title", "short_title", "date", "place", "source")
@@ -66,7 +66,8 @@ def add_documents(corpus_dir: Path, files: list[tuple[str, bytes]], replace: boo
     results = []
     with exclusive_lock(corpus_dir):
         documents = document_paths(corpus_dir)
-        present = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in documents}
+        readable = [p for p in documents if p.stat().st_size <= MAX_DOCUMENT_BYTES]  # a huge file is never read
+        present = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in readable}
         name_of = {doc_id_for(p): p.name for p in documents}
         for name, data in files:
             try:

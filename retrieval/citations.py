@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
 from index.records import Document, Passage
@@ -27,22 +29,34 @@ def citation_link(passage: Passage, start: int | None = None, end: int | None = 
     return f"{base.rstrip('/')}/{CITE_PAGE}?{urlencode(params)}" if base else f"{CITE_PAGE}?{urlencode(params)}"
 
 
-def pasted_citation(text: str, documents: Iterable[Document]) -> tuple[str, str | None, str | None]:
-    """What a pasted citation opens, in the terms of a link: (passage id or label, start, end).
+@dataclass(frozen=True)
+class PastedCitation:
+    """What a pasted citation names: a passage id or label, and the words a link's ``start`` and ``end``
+    mark, counted from the passage (or, from the plain citation's "characters S–E", the document)."""
 
-    Takes the forms Verbatim gives to copy: a link, or a Markdown link, to the Cite page (its
-    ``passage``, ``start`` and ``end``); the plain citation (its label, before the document's
-    title and file); else the text itself, as a passage id or label.
-    """
-    link = re.search(rf"(?:^|[\s(/]){CITE_PAGE}\?(\S*?passage=[^\s)]*)", text)
-    if link:
-        params = parse_qs(link.group(1))
-        return params["passage"][0], *(params.get(name, [None])[0] for name in ("start", "end"))
+    key: str
+    start: str | None = None
+    end: str | None = None
+    from_document: bool = False
+
+
+def pasted_citation(text: str, documents: Iterable[Document]) -> PastedCitation:
+    """What a pasted citation opens. Takes the forms Verbatim gives to copy: a link, or a Markdown
+    link, to the Cite page (escaped as in HTML too); the plain citation line (its label and the
+    characters it gives); else the text itself, as a passage id or label."""
+    link = re.search(rf"\b{CITE_PAGE}\?([^\s)>#]*)", html.unescape(text))
+    passage, start, end = (
+        (parse_qs(link.group(1)).get(name, [None])[0] for name in ("passage", "start", "end")) if link else (None,) * 3
+    )
+    if passage:
+        return PastedCitation(passage, start, end)
     for document in documents:
-        plain = text.find(f". {document.title}. {document.source}, characters ")
-        if plain > 0:
-            return text[:plain].strip(), None, None
-    return text.strip(), None, None
+        marker = f". {document.title}. {document.source}, characters "
+        if text.find(marker) > 0:
+            label, cited = text.split(marker, 1)
+            span = re.match(r"(\d+)–(\d+)", cited)
+            return PastedCitation(label.strip(), *(span.groups() if span else (None, None)), from_document=True)
+    return PastedCitation(text.strip())
 
 
 def cited_span(

@@ -17,7 +17,7 @@ from index.fingerprint import built_from
 from index.labels import TIME
 from index.lexical import analyse
 from index.records import Document, Passage
-from retrieval.citations import MAX_CITED_CHARS, attribution
+from retrieval.citations import MAX_CITED_CHARS, PastedCitation, attribution, cited_span
 from retrieval.errors import QueryError, StaleIndexError
 from retrieval.spelling import names_by_skeleton
 
@@ -59,6 +59,7 @@ def _other_names(label: str) -> list[str]:
 
 # Paragraphs from one to another, as a citation of words running on across a paragraph break
 # names them: "Q1 ¶5–6", "¶35b–36a".
+_WORD = re.compile(r"\w")
 _RANGE = re.compile(r"¶(?P<first>\d+[a-z]*)–(?P<last>\d+)(?P<part>[a-z]*)")
 
 
@@ -100,8 +101,8 @@ class Library:
             )
         if scan.unstored:
             raise StaleIndexError(
-                f"the text extracted from {', '.join(scan.unstored)}, which citations point into, was edited or "
-                f"deleted by hand; extract it again with: {build}"
+                f"the text extracted from {', '.join(scan.unstored)}, which citations point into, is not as stored "
+                f"(edited or deleted by hand, or extracted by an older Verbatim); extract it again with: {build}"
             )
         return cls(stored, index_dir, Embedder(model_name))
 
@@ -292,19 +293,36 @@ class Library:
             end = following.end
         return end
 
+    def resolve_citation(self, citation: PastedCitation) -> tuple[Passage, tuple[int, int] | None, bool]:
+        """The passage a citation names, the document span of the words it marks (a link's span, or a
+        range label's paragraphs; None: the whole passage), and whether it gave a span that marks no
+        words of the passage (mistyped, or cut short). QueryError when it names no passage."""
+        passage, cited_end = self.cited(citation.key)
+        start, end = citation.start, citation.end
+        if citation.from_document and start and end and start.isdigit() and end.isdigit():
+            start, end = str(int(start) - passage.start), str(int(end) - passage.start)  # "-3" marks nothing
+        span = cited_span(passage, start, end, self.cite_reach(passage))
+        if span is None and cited_end > passage.end:
+            return passage, (passage.start, cited_end), False
+        return passage, span, span is None and bool(start or end)
+
     def cite_reach(self, passage: Passage) -> int:
         """How far words cited from the passage may run: on into later paragraphs, and into other
         speakers' turns (a quote check's match may), up to ``MAX_CITED_CHARS``."""
         return min(len(self.documents[passage.doc_id].text), passage.start + MAX_CITED_CHARS)
 
-    def crosses_turns(self, passage: Passage, end: int) -> bool:
-        """Whether words from the passage up to the document offset ``end`` run into another speaker's turn."""
+    def said_by_one(self, passage: Passage, end: int) -> bool:
+        """Whether the words from the passage up to the document offset ``end`` are all its speaker's
+        turn: they run into no other turn, and past no words outside the passages (a label, a heading)."""
+        text = self.documents[passage.doc_id].text
+        covered = passage.end  # the words up to here are the turn's
         for following in self.passages[self.row_of[passage.passage_id] + 1 :]:
             if following.doc_id != passage.doc_id or following.start >= end:
+                break
+            if following.turn_key != passage.turn_key or _WORD.search(text, covered, following.start):
                 return False
-            if following.turn_key != passage.turn_key:
-                return True
-        return False
+            covered = following.end
+        return _WORD.search(text, covered, end) is None
 
     def span_label(self, passage: Passage, end: int) -> str:
         """The citation label of words that begin in ``passage`` and end at ``end``: its own label,

@@ -423,9 +423,17 @@ def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
     return replace(match, unbracketed=tuple(text.strip("[]") for text in inserted)) if inserted else match
 
 
-def _assembled(library: Library, quote: str) -> QuoteCheck | None:
+def _within(match: QuoteMatch, place: QuoteMatch | None) -> bool:
+    """Whether the match lies inside the words of ``place``."""
+    if place is None or match.document != place.document:
+        return False
+    return place.start <= match.start and match.end <= place.end
+
+
+def _assembled(library: Library, quote: str, near: QuoteMatch | None = None) -> QuoteCheck | None:
     """A quote whose sentences each stand in the library, exactly or closely, though not together
-    (two places joined into one quotation): close, with each sentence's best match. None otherwise.
+    (two places joined into one quotation): close, with each sentence's best match. None otherwise,
+    and None when they all stand inside ``near``, the quote's close match: said together after all.
 
     Common words stand in many places by chance ("We are ready."), so a sentence shorter than
     ``ASSEMBLED_MIN_WORDS`` stands alone only when it stands exactly and holds ``SHINGLE`` words
@@ -452,7 +460,9 @@ def _assembled(library: Library, quote: str) -> QuoteCheck | None:
         check = _verify(library, quote[start:end])
         if check.verdict not in (("exact",) if short else ("exact", "close")):
             return None
-        matches.append(check.matches[0])
+        matches.append(next((match for match in check.matches if _within(match, near)), check.matches[0]))
+    if all(_within(match, near) for match in matches):
+        return None
     together = all(
         a.document == b.document and a.end <= b.start and not words(a.document.text[a.end : b.start])
         for a, b in zip(matches, matches[1:], strict=False)
@@ -491,7 +501,7 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     # as they are elsewhere: "A. B." where the source says "A. C." and, apart, "B."
     if close and not any(part.op in ("changed", "added") for part in close[0].diff):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
-    assembled = _assembled(library, quote)
+    assembled = _assembled(library, quote, close[0] if close else None)
     if assembled:
         return assembled
     if close:

@@ -466,15 +466,19 @@ def test_a_stale_link_or_a_pasted_citation_never_leaves_the_page_without_a_way_o
     assert [t.label for t in stale.text_area] == ["Quote to check"]
     passage = next(p for p in library.passages if "Second African Department has been created" in p.text)
     document = library.documents[passage.doc_id]
-    for pasted in (
-        as_plain(passage, document),
-        as_markdown(passage, citation_link(passage, passage.start, passage.end, "http://localhost:8501")),
+    words = "The Second African Department has been created."
+    start = passage.start + passage.text.index(words)
+    for pasted in (  # the copy forms, for a few words of the passage: only those words are marked
+        as_plain(passage, document, start, start + len(words)),
+        as_markdown(passage, citation_link(passage, start, start + len(words), "http://localhost:8501")),
     ):
         typed = AppTest.from_function(cite_script, default_timeout=120)
         typed.run()
         typed.text_input[0].input(pasted).run()
-        assert not typed.error and f"<mark>{passage.text[:40]}" in page_html(typed)
-    wrong_box = AppTest.from_function(cite_script, default_timeout=120)
-    wrong_box.run()
-    wrong_box.text_input[0].input("The Second African Department has been created.").run()
-    assert wrong_box.error and [t.label for t in wrong_box.text_area] == ["Quote to check"]
+        assert not typed.error and not typed.warning and f"<mark>{words}</mark>" in page_html(typed)
+    for wrong in (words, "http://localhost:8501/cite?passage="):  # a quote, or a link cut short
+        wrong_box = AppTest.from_function(cite_script, default_timeout=120)
+        wrong_box.run()
+        wrong_box.text_input[0].input(wrong).run()
+        assert not wrong_box.exception and wrong_box.error
+        assert [t.label for t in wrong_box.text_area] == ["Quote to check"]

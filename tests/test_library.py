@@ -143,16 +143,26 @@ def test_definition_lists_keep_a_label_and_its_words_on_their_own_lines():
         ('\ufeff<meta charset="windows-1252"><p>Café crème at the summit.</p>'.encode(), "Café crème at the summit.\n"),
         (b'<meta charset="utf-16"><p>The summit opens in Geneva.</p>', "The summit opens in Geneva.\n"),
         ('<meta charset="utf-8"><p>Café at the summit.</p>'.encode("utf-16"), "Café at the summit.\n"),
+        (b'<meta charset="utf16"><p>The summit opens in Geneva.</p>', "The summit opens in Geneva.\n"),
+        (b'<meta charset="iso-8859-1"><p>\x93Yes,\x94 he said.</p>', "“Yes,” he said.\n"),
+        ("<p>Set charset=latin1 in the form.</p><p>Café.</p>".encode(), "Set charset=latin1 in the form.\nCafé.\n"),
     ],
-    ids=["byte-order mark over a declared charset", "utf-16 declared, utf-8 saved", "utf-16 with its mark"],
+    ids=[
+        "byte-order mark over a declared charset",
+        "utf-16 declared, utf-8 saved",
+        "utf-16 with its mark",
+        "utf16 declared",
+        "latin-1 read as windows-1252",
+        "charset in the text",
+    ],
 )
 def test_a_page_is_read_in_the_encoding_a_browser_would_use(page, text):
     assert html_text(Path("summit.html"), page).text == text
 
 
 def test_a_page_that_is_not_the_encoding_it_declares_says_so():
-    page = '<meta charset="us-ascii"><p>Café crème at the summit.</p>'.encode()
-    with pytest.raises(DocumentError, match="is HTML that is not valid us-ascii \\(at byte 31\\)"):
+    page = '<meta charset="utf-8"><p>Café crème at the summit.</p>'.encode("latin-1")
+    with pytest.raises(DocumentError, match="is HTML that is not valid utf-8 \\(at byte 28\\)"):
         html_text(Path("summit.html"), page)
 
 

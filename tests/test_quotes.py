@@ -197,9 +197,34 @@ def test_a_quote_joined_from_sentences_said_apart_is_flagged_and_each_checked(li
         assert [m.citation.rsplit(" — ", 1)[1] for m in check.matches] == ["Q7 ¶5", "Q3 ¶2"]
         assert check.matches[0].text == stitched.strip(" .") and not any(m.diff for m in check.matches)
         assert check.message.startswith("Close, but assembled")
+    # Sentences that stand inside one close match were said together: a cut and a change are just close.
+    embassies = verify_quote(
+        library,
+        "As I noted earlier, we are establishing additional embassies. … By 2026, embassies are planned in Gambia, "
+        "Liberia, the Comoros, Niger, Sierra Leone, Togo, and South Sudan – totalling eight embassies.",
+    )
+    assert (embassies.verdict, embassies.assembled, len(embassies.matches)) == ("close", False, 1)
     said_together = "The ultimate goal is to hold general elections, the results of which will be recognised by all. "
     assert not verify_quote(library, said_together + "Undoubtedly, this is a challenging").assembled
     assert not verify_quote(library, said_together + "Undoubtedly, this is an easy").assembled  # close, one place
+
+
+def test_a_sentence_said_in_two_places_does_not_make_a_quote_from_one_of_them_assembled(tmp_path):
+    signed = "Answer: The treaty was signed in Geneva by both delegations last spring."
+    write_transcript(tmp_path / "corpus", "a-first.txt", signed + "\n")
+    write_transcript(
+        tmp_path / "corpus",
+        "b-second.txt",
+        signed + " It entered into force after ratification by the parliaments of both countries.\n",
+    )
+    build_index(tmp_path / "corpus", tmp_path / "index")
+    check = verify_quote(
+        Library.open(tmp_path / "index"),
+        "The treaty was signed in Geneva by both delegations last spring. It entered into force after "
+        "ratification by the parliament of both countries.",
+    )
+    assert (check.verdict, check.assembled) == ("close", False)
+    assert check.matches[0].document.doc_id == "b-second"
 
 
 def test_a_quote_across_a_paragraph_break_is_cited_to_both_paragraphs(library):
@@ -542,3 +567,21 @@ def test_words_outside_every_passage_are_cited_by_where_they_stand(library):
         assert match.passage is None and match.role == ""
         assert match.citation == f"MFA answers on 2024 diplomacy, 24 Jan 2025 — characters {match.start}–{match.end}"
         assert source_text(match.document.source)[match.start : match.end] == match.text
+
+
+def test_words_said_by_one_speaker_end_at_the_next_turn_or_heading(tmp_path, library):
+    talk = library_of(
+        tmp_path,
+        "talk.md",
+        "Question: Will the ferry run?\n\nAnswer: The ferry stops for the winter season entirely.\n\n"
+        "It resumes in spring.\n\n# Closing statement from the harbour authority\n\nThe harbour closes at six.\n",
+    )
+    answer = next(p for p in talk.passages if p.text.startswith("The ferry stops"))
+    text = talk.documents["talk"].text
+    assert talk.said_by_one(answer, text.index("entirely.") + len("entirely."))
+    assert talk.said_by_one(answer, text.index("in spring.") + len("in spring."))  # a paragraph of the same turn
+    assert not talk.said_by_one(answer, text.index("Closing statement") + len("Closing statement"))  # a heading
+    question = next(p for p in talk.passages if p.role == "question")
+    assert not talk.said_by_one(question, text.index("The ferry stops") + len("The ferry stops"))  # the answer
+    first = next(p for p in library.passages if p.text.endswith("cannot create conditions for peace talks."))
+    assert library.said_by_one(first, library.turn_end(first))
