@@ -163,8 +163,25 @@ def _tidy(text: str) -> str:
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-# A <meta> tag declaring the page's charset, as a browser looks for it in the page's first bytes.
-_META_CHARSET = re.compile(r"""<meta\b[^>]*?charset\s*=\s*["']?([\w.:-]+)""", re.I)
+# The bytes 0x80-0x9F that Windows-1252 reads as letters and signs ("“" for 0x93), from their Latin-1 reading.
+_WINDOWS_1252 = {b: bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xA0)}
+# A <meta> tag and its attributes, as a browser looks for the page's charset in its first bytes.
+_META = re.compile(r"<meta\b([^>]*)>", re.I)
+_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+
+
+def _declared_charset(head: str) -> str | None:
+    """The charset a page's <meta> declares: its ``charset`` attribute, or the ``charset=`` in the
+    content of one that stands for the Content-Type header (never one in a description's text)."""
+    for meta in _META.finditer(head):
+        attributes = {name.lower(): "".join(values) for name, *values in _ATTRIBUTE.findall(meta.group(1))}
+        if attributes.get("charset"):
+            return attributes["charset"].strip()
+        if attributes.get("http-equiv", "").lower() == "content-type":
+            declared = re.search(r"charset\s*=\s*([\w.:-]+)", attributes.get("content", ""), re.I)
+            if declared:
+                return declared.group(1)
+    return None
 
 
 def _html_encoding(data: bytes) -> str:
@@ -174,13 +191,13 @@ def _html_encoding(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return encoding
-    declared = _META_CHARSET.search(data[:2048].decode("ascii", "ignore"))
-    if declared is None:
+    declared = _declared_charset(data[:2048].decode("ascii", "ignore"))
+    if not declared:
         return "utf-8"
     try:
-        name = codecs.lookup(declared.group(1)).name
+        name = codecs.lookup(declared).name
     except LookupError:
-        return declared.group(1)  # refused by name when the page is read
+        return declared  # refused by name when the page is read
     if name.startswith(("utf-16", "utf-32")):
         return "utf-8"
     return "cp1252" if name in ("iso8859-1", "ascii") else name
@@ -190,7 +207,8 @@ def html_text(path: Path, data: bytes) -> Extracted:
     """The main text of an HTML page, one block per line; markup and scripts never survive."""
     encoding = _html_encoding(data)
     try:
-        markup = data.decode(encoding)
+        # Windows-1252 as browsers read it: the five bytes Python's cp1252 leaves undefined are control characters
+        markup = data.decode("latin-1").translate(_WINDOWS_1252) if encoding == "cp1252" else data.decode(encoding)
     except LookupError:
         raise DocumentError(str(path), f"is HTML in an encoding unknown here ({encoding}); save it as UTF-8") from None
     except UnicodeDecodeError as err:

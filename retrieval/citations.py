@@ -32,30 +32,32 @@ def citation_link(passage: Passage, start: int | None = None, end: int | None = 
 @dataclass(frozen=True)
 class PastedCitation:
     """What a pasted citation names: a passage id or label, and the words a link's ``start`` and ``end``
-    mark, counted from the passage (or, from the plain citation's "characters S–E", the document)."""
+    mark, counted from the passage's first character."""
 
     key: str
     start: str | None = None
     end: str | None = None
-    from_document: bool = False
+
+
+# A link to the Cite page in running text, HTML or Markdown: its query, up to what closes the link.
+_LINK = re.compile(rf"(?<![\w-]){CITE_PAGE}\?([^\s)<>#\"']*)")
 
 
 def pasted_citation(text: str, documents: Iterable[Document]) -> PastedCitation:
     """What a pasted citation opens. Takes the forms Verbatim gives to copy: a link, or a Markdown
-    link, to the Cite page (escaped as in HTML too); the plain citation line (its label and the
-    characters it gives); else the text itself, as a passage id or label."""
-    link = re.search(rf"\b{CITE_PAGE}\?([^\s)>#]*)", html.unescape(text))
-    passage, start, end = (
-        (parse_qs(link.group(1)).get(name, [None])[0] for name in ("passage", "start", "end")) if link else (None,) * 3
-    )
-    if passage:
-        return PastedCitation(passage, start, end)
+    link, to the Cite page (in HTML too, its "&" written "&amp;"); the plain citation line, by its
+    label; else the text itself, as a passage id or label.
+
+    The plain citation's "characters S–E" count from the document's start as it was when copied:
+    after an edit earlier in the document they would mark other words, so the label decides."""
+    link = _LINK.search(text)
+    query = parse_qs(html.unescape(link.group(1)).rstrip(".,;:!?")) if link else {}
+    if query.get("passage"):
+        return PastedCitation(*(query.get(name, [None])[0] for name in ("passage", "start", "end")))
     for document in documents:
         marker = f". {document.title}. {document.source}, characters "
         if text.find(marker) > 0:
-            label, cited = text.split(marker, 1)
-            span = re.match(r"(\d+)–(\d+)", cited)
-            return PastedCitation(label.strip(), *(span.groups() if span else (None, None)), from_document=True)
+            return PastedCitation(text.split(marker, 1)[0].strip())
     return PastedCitation(text.strip())
 
 

@@ -298,13 +298,10 @@ class Library:
         range label's paragraphs; None: the whole passage), and whether it gave a span that marks no
         words of the passage (mistyped, or cut short). QueryError when it names no passage."""
         passage, cited_end = self.cited(citation.key)
-        start, end = citation.start, citation.end
-        if citation.from_document and start and end and start.isdigit() and end.isdigit():
-            start, end = str(int(start) - passage.start), str(int(end) - passage.start)  # "-3" marks nothing
-        span = cited_span(passage, start, end, self.cite_reach(passage))
+        span = cited_span(passage, citation.start, citation.end, self.cite_reach(passage))
         if span is None and cited_end > passage.end:
             return passage, (passage.start, cited_end), False
-        return passage, span, span is None and bool(start or end)
+        return passage, span, span is None and bool(citation.start or citation.end)
 
     def cite_reach(self, passage: Passage) -> int:
         """How far words cited from the passage may run: on into later paragraphs, and into other
@@ -313,16 +310,16 @@ class Library:
 
     def said_by_one(self, passage: Passage, end: int) -> bool:
         """Whether the words from the passage up to the document offset ``end`` are all its speaker's
-        turn: they run into no other turn, and past no words outside the passages (a label, a heading)."""
-        text = self.documents[passage.doc_id].text
+        turn: they run into no other turn or section (a label or heading starts one; a timestamp or
+        page number between paragraphs does not), and do not end in words outside the passages."""
         covered = passage.end  # the words up to here are the turn's
         for following in self.passages[self.row_of[passage.passage_id] + 1 :]:
             if following.doc_id != passage.doc_id or following.start >= end:
                 break
-            if following.turn_key != passage.turn_key or _WORD.search(text, covered, following.start):
+            if following.turn_key != passage.turn_key:
                 return False
             covered = following.end
-        return _WORD.search(text, covered, end) is None
+        return _WORD.search(self.documents[passage.doc_id].text, covered, end) is None
 
     def span_label(self, passage: Passage, end: int) -> str:
         """The citation label of words that begin in ``passage`` and end at ``end``: its own label,

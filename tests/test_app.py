@@ -468,14 +468,17 @@ def test_a_stale_link_or_a_pasted_citation_never_leaves_the_page_without_a_way_o
     document = library.documents[passage.doc_id]
     words = "The Second African Department has been created."
     start = passage.start + passage.text.index(words)
-    for pasted in (  # the copy forms, for a few words of the passage: only those words are marked
-        as_plain(passage, document, start, start + len(words)),
-        as_markdown(passage, citation_link(passage, start, start + len(words), "http://localhost:8501")),
+    link = citation_link(passage, start, start + len(words), "http://localhost:8501")
+    for pasted, marked in (  # the copy forms, for a few words of the passage
+        (as_markdown(passage, link), words),  # a link marks its words
+        (f'<a href="{link.replace("&", "&amp;")}">the source</a>.', words),  # in HTML too
+        # the plain line's characters count from the document as it was then: its label decides
+        (as_plain(passage, document, start, start + len(words)), passage.text[:40]),
     ):
         typed = AppTest.from_function(cite_script, default_timeout=120)
         typed.run()
         typed.text_input[0].input(pasted).run()
-        assert not typed.error and not typed.warning and f"<mark>{words}</mark>" in page_html(typed)
+        assert not typed.error and not typed.warning and f"<mark>{marked}" in page_html(typed)
     for wrong in (words, "http://localhost:8501/cite?passage="):  # a quote, or a link cut short
         wrong_box = AppTest.from_function(cite_script, default_timeout=120)
         wrong_box.run()

@@ -146,6 +146,11 @@ def test_definition_lists_keep_a_label_and_its_words_on_their_own_lines():
         (b'<meta charset="utf16"><p>The summit opens in Geneva.</p>', "The summit opens in Geneva.\n"),
         (b'<meta charset="iso-8859-1"><p>\x93Yes,\x94 he said.</p>', "“Yes,” he said.\n"),
         ("<p>Set charset=latin1 in the form.</p><p>Café.</p>".encode(), "Set charset=latin1 in the form.\nCafé.\n"),
+        ('<meta name="description" content="charset=shift_jis"><p>Café.</p>'.encode(), "Café.\n"),
+        (
+            b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1"><p>Caf\xe9 \x81.</p>',
+            "Café \x81.\n",
+        ),
     ],
     ids=[
         "byte-order mark over a declared charset",
@@ -154,6 +159,8 @@ def test_definition_lists_keep_a_label_and_its_words_on_their_own_lines():
         "utf16 declared",
         "latin-1 read as windows-1252",
         "charset in the text",
+        "charset in a description",
+        "content type's charset, with a byte windows-1252 leaves undefined",
     ],
 )
 def test_a_page_is_read_in_the_encoding_a_browser_would_use(page, text):

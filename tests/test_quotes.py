@@ -570,16 +570,20 @@ def test_words_outside_every_passage_are_cited_by_where_they_stand(library):
 
 
 def test_words_said_by_one_speaker_end_at_the_next_turn_or_heading(tmp_path, library):
+    long = " ".join(["Fares stay as they are for residents of the islands, and children travel free."] * 4)
     talk = library_of(
         tmp_path,
         "talk.md",
-        "Question: Will the ferry run?\n\nAnswer: The ferry stops for the winter season entirely.\n\n"
-        "It resumes in spring.\n\n# Closing statement from the harbour authority\n\nThe harbour closes at six.\n",
+        f"Question: Will the ferry run?\n\nAnswer: The ferry stops for the winter season entirely. {long}\n\n"
+        f"It resumes in spring. {long}\n\n00:01:30\n\nTickets go on sale in March. {long}\n\n"
+        "# Closing statement from the harbour authority\n\nThe harbour closes at six.\n",
     )
     answer = next(p for p in talk.passages if p.text.startswith("The ferry stops"))
     text = talk.documents["talk"].text
     assert talk.said_by_one(answer, text.index("entirely.") + len("entirely."))
     assert talk.said_by_one(answer, text.index("in spring.") + len("in spring."))  # a paragraph of the same turn
+    assert talk.passage_at("talk", text.index("00:01:30")) is None  # the timestamp line is in no passage
+    assert talk.said_by_one(answer, text.index("in March.") + len("in March."))  # but in the turn
     assert not talk.said_by_one(answer, text.index("Closing statement") + len("Closing statement"))  # a heading
     question = next(p for p in talk.passages if p.role == "question")
     assert not talk.said_by_one(question, text.index("The ferry stops") + len("The ferry stops"))  # the answer
