@@ -432,9 +432,8 @@ def show_check(library: Library, check: QuoteCheck) -> None:
         passage = match.passage
         role = "the questioner's words, not the official's" if match.role == "question" else match.role
         with st.container(border=True):
-            # a quoted speaker label ("Sergey Lavrov: …") is no one's words: the link marks from the passage
-            start = max(match.start, passage.start) if passage else match.start
-            link = cite_link(passage, start, match.end, match.citation) if passage else escaped(match.citation)
+            cited = escaped(match.citation)
+            link = cite_link(passage, match.link_start, match.end, match.citation) if passage else cited
             html_block(
                 f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
                 f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>"

@@ -44,7 +44,7 @@ class LoadedDocument:
     document: Document
     settings: DocumentSettings
     # False when the text cited, a converted file's copy under .text/, is missing or not the text
-    # extracted (edited or deleted by hand): only a build stores it again.
+    # extracted (edited or deleted by hand, or by an older Verbatim): only a build stores it again.
     stored: bool = True
 
 
@@ -255,9 +255,10 @@ def scan_corpus(corpus_dir: Path, keep_text: bool = True, indexed: Mapping[str, 
             inside.append(path)
         else:
             problems.append(DocumentError(str(path), "links to a file outside the library folder; copy it in instead"))
+    indexed = indexed or {}
     owners: dict[str, str] = {}  # document id → the name of the file that gives it
     for path in inside:
-        if (indexed or {}).get(doc_id_for(path)) == path.name or doc_id_for(path) not in owners:
+        if indexed.get(doc_id_for(path)) == path.name or doc_id_for(path) not in owners:
             owners[doc_id_for(path)] = path.name
     for path in inside:
         doc_id = doc_id_for(path)

@@ -82,7 +82,7 @@ class Library:
     @classmethod
     def open(cls, index_dir: Path, corpus_dir: Path | None = None) -> Library:
         """Load the current build; with ``corpus_dir``, refuse an index built from other documents, or
-        whose converted files' extracted text (what citations point into) was edited or deleted by hand.
+        whose converted files' extracted text (what citations point into) is not on disk as extracted.
 
         Raises IndexMissingError / IndexFormatError (from ``index.errors``) or
         StaleIndexError, each saying which command fixes it.

@@ -94,6 +94,12 @@ class QuoteMatch:
         )
 
     @property
+    def link_start(self) -> int:
+        """Where a link to the match starts marking: in its passage, since a quoted speaker label
+        ("Sergey Lavrov: …") before it is no one's words."""
+        return max(self.start, self.passage.start) if self.passage else self.start
+
+    @property
     def meaning_changes(self) -> tuple[str, ...]:
         """A sentence for each change that can turn the statement around: a figure, its qualifier, a month
         or a negation that differs."""
@@ -425,7 +431,7 @@ def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
 
 def _within(match: QuoteMatch, place: QuoteMatch | None) -> bool:
     """Whether the match lies inside the words of ``place``."""
-    if place is None or match.document != place.document:
+    if place is None or match.document.doc_id != place.document.doc_id:
         return False
     return place.start <= match.start and match.end <= place.end
 
@@ -464,7 +470,7 @@ def _assembled(library: Library, quote: str, near: QuoteMatch | None = None) -> 
     if all(_within(match, near) for match in matches):
         return None
     together = all(
-        a.document == b.document and a.end <= b.start and not words(a.document.text[a.end : b.start])
+        a.document.doc_id == b.document.doc_id and a.end <= b.start and not words(a.document.text[a.end : b.start])
         for a, b in zip(matches, matches[1:], strict=False)
     )
     return None if together else QuoteCheck(quote, "close", tuple(matches), assembled=True)
