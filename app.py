@@ -32,7 +32,7 @@ from retrieval.citations import (
 )
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import answer_sentence_html, cite_link, diff_html, escaped, highlighted_html, label_text
-from retrieval.quotes import ASSEMBLED_TEXT, MIXED_TEXT, VERDICT_TEXT, QuoteCheck, verify_quote
+from retrieval.quotes import ASSEMBLED_TEXT, MISCREDITED_TEXT, MIXED_TEXT, VERDICT_TEXT, QuoteCheck, verify_quote
 
 HELP = """
 **Ask** a question in your own words. Verbatim finds the passages of the library
@@ -75,7 +75,9 @@ Paste a quote, with or without its quotation marks, as you have it. The verdict:
 - {VERDICT_TEXT["not_found"]}
 
 Each place found names its speaker and role: a questioner's words are never the official's,
-and words that run from one speaker into another are no one's quote. The citation opens the
+and words that run from one speaker into another are no one's quote. Pasted with its
+attribution ("“…,” Lavrov said", "According to Lavrov, “…”"), a quote is checked by the words
+in its quotation marks, and each place says whether its speaker is the one credited. The citation opens the
 words in their context with the forms to copy. The box above the quote opens a citation:
 a label, a passage id, or a citation or link copied from Verbatim.
 """
@@ -428,6 +430,12 @@ def show_check(library: Library, check: QuoteCheck) -> None:
     """The verdict on a quote and every place that supports it."""
     banner = {"exact": st.success, "close": st.warning, "paraphrase": st.info, "not_found": st.error}[check.verdict]
     (st.error if check.assembled else banner)(check.message)
+    if check.miscredited:
+        st.error(label_text(MISCREDITED_TEXT.format(credited=check.framing.credited)))
+    if check.framing:
+        st.caption(
+            label_text(f"Checked: the words in quotation marks. The writer's words around them: {check.framing.frame}")
+        )
     for match in check.matches:
         passage = match.passage
         role = "the questioner's words, not the official's" if match.role == "question" else match.role
@@ -440,6 +448,8 @@ def show_check(library: Library, check: QuoteCheck) -> None:
             )
             if match.role == "mixed":
                 st.warning(MIXED_TEXT)
+            if match.credit_note:
+                (st.warning if match.miscredited else st.info)(label_text(match.credit_note))
             for change in (*match.meaning_changes, *match.editors_words):
                 st.error(label_text(change))  # the quote's and the source's words, shown as typed
             if check.verdict in ("close", "paraphrase"):

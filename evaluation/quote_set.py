@@ -2,8 +2,10 @@
 
 Mechanical cases come from the library's own sentences: verbatim, with typography
 swapped, with an omitted middle ("…"), with one or two words changed, questioners'
-sentences, and with a few words cut from the middle unmarked. Paraphrases and fabricated quotes are written by hand
-(``eval/quotes-handmade.jsonl``), since no rule can make them honestly.
+sentences, with a few words cut from the middle unmarked, and quoted in a writer's
+sentence that credits their speaker or someone else ("…,” Maria Zakharova said).
+Paraphrases and fabricated quotes are written by hand (``eval/quotes-handmade.jsonl``),
+since no rule can make them honestly.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from retrieval.quotes import verify_quote
 
 # Replacements for a changed word: none is a word the transcripts would use in its place by accident.
 SUBSTITUTES = ("purple", "seventeen", "umbrella", "cheerfully", "volcano", "accordion")
+# People credited with words they did not say: none speaks in the bundled transcripts.
+OTHER_PEOPLE = ("Maria Zakharova", "Dmitry Peskov", "Antony Blinken", "Josep Borrell")
+# How an article credits a quotation: the speaker's name, then the words.
+CREDIT_FRAMES = ("{name} said: “{words}”", "“{words},” {name} told reporters.", "According to {name}, “{words}”")
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class QuoteCase:
     start: int = -1
     end: int = -1
     role: str = ""
+    credited: str = ""  # the name a writer's words around the quote credit, "" when none
+    miscredited: bool = False  # whether the source gives the words to someone else
 
 
 def _typography(text: str) -> str:
@@ -86,6 +94,14 @@ def generate_cases(library: Library, per_kind: int = 20, seed: int = 7) -> list[
         first = len(found) - cut - rng.randint(1, 3)
         quote = text[: found[first][0]].rstrip() + " " + text[found[first + cut][0] :]
         cases.append(QuoteCase("cut", quote, "close", doc_id, start, end, "answer"))
+    unquoted = [s for s in by_role["answer"] if not re.search('[“”"«»]', library.documents[s[0]].text[s[1] : s[2]])]
+    for kind in ("credited", "miscredited"):
+        for number, (doc_id, start, end) in enumerate(rng.sample(unquoted, min(per_kind, len(unquoted)))):
+            text = library.documents[doc_id].text[start:end].rstrip(".")
+            speaker = library.passage_at(doc_id, start).speaker
+            name = rng.choice(OTHER_PEOPLE) if kind == "miscredited" else speaker
+            quote = CREDIT_FRAMES[number % len(CREDIT_FRAMES)].format(name=name, words=text)
+            cases.append(QuoteCase(kind, quote, "exact", doc_id, start, end, "answer", name, kind == "miscredited"))
     return cases
 
 
@@ -108,6 +124,7 @@ class QuoteScores:
     recall: dict[str, float]
     accuracy_by_kind: dict[str, float]
     located: float  # share of exact/close verdicts on library quotes whose match spans the quoted words, right role
+    credit: float  # share of quotes credited to someone whose crediting is judged right (nan when none)
     p50_ms: float
     p95_ms: float
 
@@ -115,12 +132,15 @@ class QuoteScores:
 def score_cases(library: Library, cases: list[QuoteCase]) -> tuple[QuoteScores, list[tuple[QuoteCase, str]]]:
     """Run every case; returns the scores and each case with the verdict it got."""
     _ = library.embedder.model  # time a warm app
-    outcomes, latencies, located, locatable = [], [], 0, 0
+    outcomes, latencies, located, locatable, credits = [], [], 0, 0, []
     for case in cases:
         began = time.perf_counter()
         check = verify_quote(library, case.quote)
         latencies.append((time.perf_counter() - began) * 1000)
         outcomes.append((case, check.verdict))
+        if case.credited:
+            credited = check.framing.credited if check.framing else ""
+            credits.append(credited == case.credited and check.miscredited == case.miscredited)
         if case.doc_id and check.verdict in ("exact", "close"):
             locatable += 1
             quoted = words(library.documents[case.doc_id].text[case.start : case.end], case.start)
@@ -140,6 +160,7 @@ def score_cases(library: Library, cases: list[QuoteCase]) -> tuple[QuoteScores, 
         recall={v: right[v] / expected[v] if expected[v] else float("nan") for v in verdicts},
         accuracy_by_kind={k: right_kind[k] / n for k, n in kinds.items()},
         located=located / locatable if locatable else float("nan"),
+        credit=sum(credits) / len(credits) if credits else float("nan"),
         p50_ms=metrics.percentile(latencies, 0.5),
         p95_ms=metrics.percentile(latencies, 0.95),
     )

@@ -15,7 +15,7 @@ from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
 from retrieval.compare import Comparison, compare
 from retrieval.errors import QueryError
-from retrieval.quotes import MIXED_TEXT, QuoteCheck, verify_quote
+from retrieval.quotes import MISCREDITED_TEXT, MIXED_TEXT, QuoteCheck, verify_quote
 from retrieval.records import passage_item
 
 
@@ -78,11 +78,17 @@ def _sentence_lines(answer: Answer) -> list[str]:
 def format_check(check: QuoteCheck) -> str:
     """A person's reading of a quote check: the verdict, then each place with who said it and the diff."""
     lines = [f"Quote: {check.quote}", f"Verdict: {check.message}"]
+    if check.framing:
+        lines.insert(1, f"Around it, the writer's words: {check.framing.frame}")
+    if check.miscredited:
+        lines.append("! " + MISCREDITED_TEXT.format(credited=check.framing.credited))
     for match in check.matches:
         who = f"{match.speaker or 'unattributed'} ({match.role or 'outside any passage'})"
         lines.append(f"  {match.citation} — {who}, similarity {match.similarity:.2f}")
         if match.role == "mixed":
             lines.append(f"  ! {MIXED_TEXT}")
+        if match.credit_note:
+            lines.append(f"  {'!' if match.miscredited else '·'} {match.credit_note}")
         lines += [f"  ! {change}" for change in (*match.meaning_changes, *match.editors_words)]
         lines.append(textwrap.indent(textwrap.fill(match.text, 96), "     "))
         changes = [d for d in match.diff if d.op != "equal"]

@@ -28,6 +28,7 @@ from index.records import Document, Passage
 from index.sentences import sentence_spans
 from index.shingles import SHINGLE, shingle_hash, word_form, words
 from retrieval.errors import MAX_QUESTION_CHARS, QueryError
+from retrieval.framing import Framing, framing, same_speaker
 from retrieval.library import Library
 from retrieval.markup import has_markup, shown_text
 from retrieval.quote_diff import DiffPart, cuts_figure, one_figure, word_diff, word_matcher
@@ -47,6 +48,7 @@ MAX_PASTED_CHARS = 5 * MAX_QUESTION_CHARS
 MAX_ELLIPSIS_GAP = 120
 # How many of the likeliest alignments of a near-verbatim quote with a document are compared.
 ALIGNMENTS_TRIED = 3
+MISCREDITED_TEXT = "Miscredited: the quote credits {credited}, but no place found gives these words to that speaker."
 MIXED_TEXT = "These words run from one speaker's turn into another's: no one person said them all."
 # Words each sentence of an assembled quote needs: two of the quote index's runs, so that
 # finding it says where it was said, not that a few common words occur somewhere.
@@ -84,6 +86,29 @@ class QuoteMatch:
     diff: tuple[DiffPart, ...] = ()
     speakers: tuple[tuple[str, str], ...] = ()  # (speaker, role) of each speaker the words run through
     unbracketed: tuple[str, ...] = ()  # the source's "[words]", an editor's, that the quote gives as the speaker's
+    credited: str = ""  # whom the pasted attribution credits with the words ("Lavrov"), "" when no one by name
+
+    @property
+    def miscredited(self) -> bool:
+        """Whether the pasted attribution credits someone other than the speaker the source gives these
+        words to. Words that run across speakers, stand outside every passage or have no named speaker
+        cannot be checked."""
+        if not (self.credited and self.speaker) or self.role in ("mixed", ""):
+            return False
+        return not same_speaker(self.credited, self.speaker)
+
+    @property
+    def credit_note(self) -> str:
+        """Whom the pasted attribution credits, set against the source's speaker; "" when it credits no
+        one by name or the words are no one person's."""
+        if not self.credited or self.role in ("mixed", ""):
+            return ""
+        if not self.speaker:
+            return f"The quote credits {self.credited}; the source names no speaker for these words."
+        asking = ", asking a question" if self.role == "question" else ""
+        if self.miscredited:
+            return f"The quote credits {self.credited}, but the source gives these words to “{self.speaker}”{asking}."
+        return f"Credited to {self.credited}: the source gives these words to “{self.speaker}”{asking}."
 
     @property
     def editors_words(self) -> tuple[str, ...]:
@@ -125,6 +150,9 @@ class QuoteMatch:
             "meaning_changes": list(self.meaning_changes),
             "editors_words": list(self.editors_words),
             "speakers": [{"speaker": speaker, "role": role} for speaker, role in self.speakers],
+            "credited": self.credited,
+            "miscredited": self.miscredited,
+            "credit_note": self.credit_note,
         }
 
 
@@ -132,10 +160,17 @@ class QuoteMatch:
 class QuoteCheck:
     """The verdict on a quote and the evidence for it, best match first."""
 
-    quote: str
+    quote: str  # the words checked: with an attribution pasted around them, only those in quotation marks
     verdict: Verdict
     matches: tuple[QuoteMatch, ...]
     assembled: bool = False  # its sentences stand in the library, but apart: one match per sentence, in order
+    framing: Framing | None = None  # the writer's words around the quotation, set aside
+
+    @property
+    def miscredited(self) -> bool:
+        """Whether the pasted attribution credits someone whom no place found gives the words to."""
+        checked = [match for match in self.matches if match.credit_note]
+        return bool(checked) and all(match.miscredited for match in checked)
 
     @property
     def message(self) -> str:
@@ -149,6 +184,9 @@ class QuoteCheck:
             "quote": self.quote,
             "verdict": self.verdict,
             "assembled": self.assembled,
+            "frame": self.framing.frame if self.framing else "",
+            "credited": self.framing.credited if self.framing else "",
+            "miscredited": self.miscredited,
             "matches": [m.to_dict() for m in self.matches],
         }
 
@@ -387,19 +425,51 @@ def verify_quote(library: Library, quote: str) -> QuoteCheck:
     than three words or an overlong one (as the page showed it, when pasted with HTML).
     """
     if not has_markup(quote):
-        return _verify(library, _check_quote(quote))
+        return _verify_pasted(library, quote)
     if len(quote) > MAX_PASTED_CHARS:  # parsing runs of unclosed "<!--" takes time that grows fast
         raise QueryError(f"the pasted quote has {len(quote):,} characters; the limit is {MAX_PASTED_CHARS:,}")
-    shown = _verify(library, _check_quote(shown_text(quote)))
+    shown = _verify_pasted(library, shown_text(quote))
     try:
-        typed = _verify(library, _check_quote(quote))
+        typed = _verify_pasted(library, quote)
     except QueryError:  # too long with its tags, say
         return shown
+    return min((typed, shown), key=_strength)
 
-    def strength(check: QuoteCheck) -> tuple[int, float]:
-        return (VERDICTS.index(check.verdict), -max((m.similarity for m in check.matches), default=0.0))
 
-    return min((typed, shown), key=strength)
+def _strength(check: QuoteCheck) -> tuple[int, float]:
+    """Sorts stronger verdicts first, and within a verdict the closer match."""
+    return (VERDICTS.index(check.verdict), -max((m.similarity for m in check.matches), default=0.0))
+
+
+def _verify_pasted(library: Library, pasted: str) -> QuoteCheck:
+    """The verdict on a pasted quote. Unless its words stand as pasted, a quotation credited to
+    someone by the words around it ("“…,” Lavrov said") is judged by the words inside its marks,
+    when they do as well: the rest is the writer's. Each match then says whether the source gives
+    its words to the person credited."""
+    whole = _verify(library, _check_quote(pasted))
+    credit = framing(pasted) if whole.verdict != "exact" else None
+    if credit is None or not _frame_is_the_writers(whole, credit):
+        return whole
+    inner = _verify(library, _check_quote(credit.quoted))
+    if _strength(inner) > _strength(whole):
+        return whole
+    if inner.verdict not in ("exact", "close"):  # similar words are no one's words to credit
+        return replace(inner, framing=credit)
+    matches = tuple(replace(match, credited=credit.credited) for match in inner.matches)
+    return replace(inner, matches=matches, framing=credit)
+
+
+def _frame_is_the_writers(whole: QuoteCheck, credit: Framing) -> bool:
+    """Whether the words around the quotation are the writer's, not the source's: the quote as pasted
+    has no close match, or its close match has at least half of them as words added or changed.
+    Otherwise the marks are the source's own quoting, pasted with a slip ("…the Kiev regime across
+    the board and “as long as it takes,” as Prime Minister Giorgia Meloni likes to say")."""
+    if whole.verdict != "close" or whole.assembled:
+        return True
+    around = Counter(form for *_, form in words(credit.frame))
+    diff = whole.matches[0].diff
+    added = Counter(form for part in diff if part.op in ("added", "changed") for *_, form in words(part.quote))
+    return 2 * sum((around & added).values()) >= sum(around.values())
 
 
 def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:

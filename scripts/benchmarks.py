@@ -138,6 +138,8 @@ def quote_section(library: Library) -> list[str]:
         *(f"| {k} | {a:.2f} |" for k, a in scores.accuracy_by_kind.items()),
         "",
         f"Exact and close verdicts pointing at the quoted place with the right role: {scores.located:.2f}.",
+        f"Quotes credited to a name whose crediting is judged right (the name found, and whether the source "
+        f"gives the words to someone else): {scores.credit:.2f}.",
         "",
     ]
     began = time.perf_counter()

@@ -190,13 +190,20 @@ def cite_script():
     app.cite_page()
 
 
-def test_cite_page_checks_a_misquote_and_shows_the_diff(bundled_index, monkeypatch):
+def quote_checked_on_cite_page(bundled_index, monkeypatch, quote: str) -> AppTest:
+    """The Cite page on the bundled library after the quote was pasted into its quote box."""
     monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
     monkeypatch.syspath_prepend(str(PROJECT_ROOT))
     app = AppTest.from_function(cite_script, default_timeout=120)
     app.run()
-    app.text_area[0].input("Russian-Italian relations are in a deep crisis, the worst one since World War I").run()
+    app.text_area[0].input(quote).run()
     assert not app.exception
+    return app
+
+
+def test_cite_page_checks_a_misquote_and_shows_the_diff(bundled_index, monkeypatch):
+    misquote = "Russian-Italian relations are in a deep crisis, the worst one since World War I"
+    app = quote_checked_on_cite_page(bundled_index, monkeypatch, misquote)
     assert any(w.value.startswith("Close") for w in app.warning)
     html = page_html(app)
     assert "<ins>deep</ins>" in html and "<del>II</del>" in html and "Foreign Ministry" in html
@@ -206,6 +213,15 @@ def test_cite_page_checks_a_misquote_and_shows_the_diff(bundled_index, monkeypat
     assert [e.value for e in app.error] == [
         r"A figure differs\: the quote has “300,000” where the source has “200,000”\."
     ]
+
+
+def test_cite_page_flags_a_quote_credited_to_someone_else(bundled_index, monkeypatch):
+    pasted = "Maria Zakharova said: “Russian-Italian relations are in a crisis.”"
+    app = quote_checked_on_cite_page(bundled_index, monkeypatch, pasted)
+    assert [s.value for s in app.success] == ["Exact: these words are in the library."]
+    assert [e.value for e in app.error][0].startswith(r"Miscredited\: the quote credits Maria Zakharova")
+    assert any("Maria Zakharova said\\: “…”" in c.value for c in app.caption)
+    assert any("“Foreign Ministry”" in w.value for w in app.warning)
 
 
 def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, library, monkeypatch):

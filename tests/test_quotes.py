@@ -21,6 +21,7 @@ from retrieval.citations import (
     citation_link,
     cited_span,
 )
+from retrieval.framing import framing
 from retrieval.highlight import diff_html
 from retrieval.quote_diff import DiffPart
 from retrieval.quotes import verify_quote
@@ -40,6 +41,7 @@ def test_quotes_from_the_library_get_the_right_verdict_at_the_right_place(mechan
     wrong = [(case.kind, verdict, case.quote) for case, verdict in outcomes if case.expected != verdict]
     assert not wrong
     assert scores.located == 1.0  # every exact/close verdict points at the quoted place, with the right role
+    assert scores.credit == 1.0  # "…,” Sergey Lavrov said" credits its speaker; "…,” Dmitry Peskov said" does not
 
 
 def test_a_misquote_is_close_with_the_changed_words_in_the_diff_never_exact(library):
@@ -589,3 +591,116 @@ def test_words_said_by_one_speaker_end_at_the_next_turn_or_heading(tmp_path, lib
     assert not talk.said_by_one(question, text.index("The ferry stops") + len("The ferry stops"))  # the answer
     first = next(p for p in library.passages if p.text.endswith("cannot create conditions for peace talks."))
     assert library.said_by_one(first, library.turn_end(first))
+
+
+STAND_OUR_GROUND = (
+    "We don’t seek to harm anyone, but we will stand our ground when it comes to what is rightfully ours."
+)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "credited", "note"),
+    [
+        (
+            f"Lavrov said: “{STAND_OUR_GROUND}”",
+            "Lavrov",
+            "Credited to Lavrov: the source gives these words to “Sergey Lavrov”.",
+        ),
+        (
+            f"“{STAND_OUR_GROUND[:-1]},” Maria Zakharova told reporters.",
+            "Maria Zakharova",
+            "The quote credits Maria Zakharova, but the source gives these words to “Sergey Lavrov”.",
+        ),
+    ],
+)
+def test_a_quote_pasted_with_its_attribution_is_checked_by_its_quoted_words_and_whom_it_credits(
+    library, pasted, credited, note
+):
+    check = verify_quote(library, pasted)
+    assert check.verdict == "exact"  # the writer's "Lavrov said:" is no word of the quote
+    assert check.quote.rstrip(".,") == STAND_OUR_GROUND.rstrip(".")
+    assert check.framing.credited == credited and "“…”" in check.framing.frame
+    (match,) = check.matches
+    assert match.speaker == "Sergey Lavrov" and match.text == STAND_OUR_GROUND.rstrip(".")
+    assert match.credit_note == note
+    assert check.miscredited == (credited != "Lavrov") == match.miscredited
+
+
+def test_the_ministrys_written_answers_and_a_deputys_question_are_not_lavrovs(library):
+    written = verify_quote(
+        library, "Lavrov said: “Russian-Italian relations are in a crisis, the worst one since World War II.”"
+    )
+    assert written.verdict == "exact" and written.miscredited
+    assert written.matches[0].speaker == "Foreign Ministry"
+    asked = verify_quote(
+        library,
+        "“What response measures does the Foreign Ministry plan to take for the expansion of Arctic cooperation "
+        "with friendly countries?” Sergey Lavrov asked.",
+    )
+    assert asked.verdict == "exact" and asked.miscredited
+    assert asked.matches[0].credit_note.endswith("“State Duma deputy”, asking a question.")
+
+
+def test_a_quotation_split_by_its_attribution_is_checked_as_one_and_a_partial_quote_on_its_own(library):
+    split = verify_quote(library, "“We don’t seek to harm anyone,” Lavrov said, “but we will stand our ground.”")
+    assert split.verdict == "exact" and split.framing.frame == "“…” Lavrov said, “…”"
+    assert split.matches[0].text == "We don’t seek to harm anyone, but we will stand our ground"
+    partial = verify_quote(library, "According to Lavrov, “no one has kicked us out” of the Arctic Council.")
+    assert partial.verdict == "exact" and not partial.miscredited
+    assert partial.matches[0].text == "no one has kicked us out"
+
+
+def test_a_source_that_quotes_someone_is_checked_whole_slips_included(library):
+    sentence = (
+        "intends to support the bloody neo-Nazi Kiev regime across the board and “as long as it takes,” "
+        "as Prime Minister Giorgia Meloni likes to say"
+    )
+    assert verify_quote(library, sentence).framing is None  # stands as pasted, its marks the source's own
+    slip = verify_quote(library, sentence.replace("bloody ", ""))
+    assert slip.verdict == "close" and slip.framing is None  # not "exact" for the four words in the marks
+    assert [(d.op, d.source) for d in slip.matches[0].diff if d.op != "equal"] == [("omitted", "bloody")]
+
+
+@pytest.mark.parametrize(
+    ("pasted", "quoted", "credited"),
+    [
+        ("He said: ‘We don’t seek to harm anyone.’", "We don’t seek to harm anyone.", ""),  # an apostrophe inside
+        ("A deputy asked Lavrov: «What will the ministry do next?»", "What will the ministry do next?", ""),
+        ("„Wir sind bereit“, sagte er, said The Foreign Ministry", "Wir sind bereit", "Foreign Ministry"),
+        (
+            "“We are ready to talk,” said Russia’s Foreign Minister Sergey Lavrov.",
+            "We are ready to talk,",
+            "Russia’s Foreign Minister Sergey Lavrov",
+        ),
+    ],
+)
+def test_quotation_marks_and_credits_are_read_as_writers_use_them(pasted, quoted, credited):
+    found = framing(pasted)
+    assert (found.quoted, found.credited) == (quoted, credited)
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "They talk about the so-called “rules-based world order” that nobody has seen.",  # no one credited
+        "“We are ready to talk.”",  # nothing outside the marks
+        "Lavrov said it was “very good”.",  # two words in marks: not enough to check
+    ],
+)
+def test_marks_that_credit_no_one_are_part_of_the_quote(pasted):
+    assert framing(pasted) is None
+
+
+def test_cite_command_line_shows_the_writers_words_and_a_miscredit(bundled_index):
+    pasted = f"Peskov said: “{STAND_OUR_GROUND}”"
+    shown = run("retrieval", "cite", pasted, "--index", str(bundled_index))
+    assert "Around it, the writer's words: Peskov said: “…”" in shown.stdout
+    assert "! Miscredited: the quote credits Peskov" in shown.stdout
+    item = json.loads(run("retrieval", "cite", pasted, "--json", "--index", str(bundled_index)).stdout)
+    assert (item["verdict"], item["frame"], item["credited"], item["miscredited"]) == (
+        "exact",
+        "Peskov said: “…”",
+        "Peskov",
+        True,
+    )
+    assert item["matches"][0]["speaker"] == "Sergey Lavrov" and item["matches"][0]["miscredited"]
