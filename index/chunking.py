@@ -41,7 +41,9 @@ def _pieces_within(text: str, span: tuple[int, int], count: TokenCounter, max_to
             pieces.append((start, end))
             continue
         for word in (m.span() for m in _WORD.finditer(text, start, end)):
-            if count(text[slice(*word)]) <= max_tokens:
+            # No tokenizer makes more pieces of a word than it has bytes, plus a word-start mark,
+            # so a word shorter than that needs no count (a caption line without stops has thousands).
+            if len(text[slice(*word)].encode()) < max_tokens or count(text[slice(*word)]) <= max_tokens:
                 pieces.append(word)
             else:
                 pieces += _group(text, [(i, i + 1) for i in range(*word)], count, max_tokens)
@@ -49,16 +51,40 @@ def _pieces_within(text: str, span: tuple[int, int], count: TokenCounter, max_to
 
 
 def _group(text: str, pieces: list[tuple[int, int]], count: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
-    """Consecutive pieces joined into spans of at most ``max_tokens``, of about equal size."""
+    """Consecutive pieces joined into spans of at most ``max_tokens``, of about equal size.
+
+    A group closes after the first piece that reaches the target size, or that the next
+    piece would push over the limit. Counting a span's tokens is what costs, so where
+    it closes is found by doubling the reach, then halving it: a few counts of spans
+    about a group long, where trying each piece in turn took one per piece (a caption
+    file of one unpunctuated line has a piece per word).
+    """
     total = count(text[pieces[0][0] : pieces[-1][1]])
     target = total / math.ceil(total / max_tokens)
+    last_piece = len(pieces) - 1
+
+    def closes(first: int, last: int) -> bool:
+        """Whether the group that starts with piece ``first`` ends with piece ``last``, or before."""
+        start = pieces[first][0]
+        return (
+            last == last_piece
+            or count(text[start : pieces[last + 1][1]]) > max_tokens
+            or count(text[start : pieces[last][1]]) >= target
+        )
+
     groups: list[tuple[int, int]] = []
-    group_start = pieces[0][0]
-    for (_, end), (following_start, following_end) in zip(pieces, pieces[1:], strict=False):
-        if count(text[group_start:following_end]) > max_tokens or count(text[group_start:end]) >= target:
-            groups.append((group_start, end))
-            group_start = following_start
-    groups.append((group_start, pieces[-1][1]))
+    first = 0
+    while first <= last_piece:
+        reach = 1
+        while not closes(first, min(first + reach, last_piece)):
+            reach *= 2
+        # it closes at ``high`` and not at ``low - 1`` or before
+        low, high = (first if reach == 1 else first + reach // 2 + 1), min(first + reach, last_piece)
+        while low < high:
+            middle = (low + high) // 2
+            low, high = (low, middle) if closes(first, middle) else (middle + 1, high)
+        groups.append((pieces[first][0], pieces[high][1]))
+        first = high + 1
     return groups
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -26,6 +27,9 @@ from evaluation.quote_set import generate_cases, handmade_cases, scaled_library,
 from evaluation.runner import beir_library, evaluate_beir, evaluate_gold  # noqa: E402
 from index import PROJECT_ROOT, Settings, embedding  # noqa: E402
 from index.build import build_index  # noqa: E402
+from index.chunking import chunk_document  # noqa: E402
+from index.corpus import DocumentSettings  # noqa: E402
+from index.records import Document  # noqa: E402
 from retrieval import MODES, Library  # noqa: E402
 
 GOLD_SETS = [
@@ -92,6 +96,20 @@ def timings(settings: Settings) -> list[str]:
         f"| open the index (load and verify every file) | {opened:.2f} |",
         f"| `python -m retrieval ask` in a new process: imports, model load, first answer | {first_answer:.1f} |",
     ]
+
+
+def caption_chunking(embedder: embedding.Embedder) -> list[str]:
+    """Time to cut a megabyte of automatic captions, one line without a stop or a capital, into passages:
+    the worst case of splitting, since every word is a piece of one overlong sentence."""
+    rng = random.Random(7)
+    vocabulary = ("so", "we", "think", "that", "the", "talks", "are", "going", "to", "go", "on", "and", "you", "know")
+    text = "CAPTIONS: " + " ".join(rng.choice(vocabulary) for _ in range(300_000))
+    document = Document(doc_id="captions", source="captions.txt", title="Captions", short_title="Captions", text=text)
+    began = time.perf_counter()
+    passages = chunk_document(document, DocumentSettings(), embedder.count_tokens, embedder.passage_budget)
+    seconds = time.perf_counter() - began
+    megabytes = len(text.encode()) / 1e6
+    return [f"| cut {megabytes:.1f} MB of unpunctuated captions into {len(passages)} passages | {seconds:.1f} |"]
 
 
 def busy_latency(library: Library) -> list[str]:
@@ -180,6 +198,7 @@ def main() -> int:
         "## Build and open",
         "",
         *timings(settings),
+        *caption_chunking(library.embedder),
         "",
         "## Retrieval quality and latency",
         "",

@@ -212,6 +212,24 @@ def test_no_passage_is_longer_than_the_model_reads_whatever_its_script(embedder)
         assert "".join(p.text for p in passages) == text[text.index(passages[0].text[:5]) :].strip()
 
 
+def test_captions_without_a_stop_are_cut_into_even_passages_counting_each_span_a_few_times(embedder):
+    words = [f"{word}{i % 7}" for i, word in enumerate(("so", "we", "think", "the", "talks", "go", "on") * 600)]
+    text = "CAPTIONS: " + " ".join(words) + "\n"
+    counted = []
+
+    def count(span: str) -> int:
+        counted.append(span)
+        return embedder.count_tokens(span)
+
+    document = Document(doc_id="captions", source="captions.txt", title="Captions", short_title="Captions", text=text)
+    passages = chunk_document(document, DocumentSettings(), count, embedder.passage_budget)
+    sizes = [embedder.count_tokens(p.text) for p in passages]
+    assert len(passages) > 20 and max(sizes) <= embedder.passage_budget and max(sizes) - min(sizes) <= 4
+    assert " ".join(p.text for p in passages) == " ".join(words)
+    # a count per word, or two, made a megabyte of captions take minutes to cut
+    assert len(counted) < len(words) / 4
+
+
 def test_every_sentence_of_the_index_lies_inside_its_passage(library):
     for row, start, end in library.stored.sentence_spans.tolist():
         passage = library.passages[row]
