@@ -71,6 +71,7 @@ Paste a quote, with or without its quotation marks, as you have it. The verdict:
 - {VERDICT_TEXT["close"]} Struck-through words are the source's, underlined ones the
   quote's; a changed figure, month, qualifier or negation is flagged in red.
 - {ASSEMBLED_TEXT}
+- {VERDICT_TEXT["partial"]} Each sentence no place has is listed.
 - {VERDICT_TEXT["paraphrase"]}
 - {VERDICT_TEXT["not_found"]}
 
@@ -428,8 +429,10 @@ def show_in_context(library: Library, passage: Passage, start: int | None, end: 
 
 def show_check(library: Library, check: QuoteCheck) -> None:
     """The verdict on a quote and every place that supports it."""
-    banner = {"exact": st.success, "close": st.warning, "paraphrase": st.info, "not_found": st.error}[check.verdict]
+    banner = {"exact": st.success, "close": st.warning, "paraphrase": st.info}.get(check.verdict, st.error)
     (st.error if check.assembled else banner)(check.message)
+    for sentence in check.unfound:
+        st.error(label_text(f"Not in the library in these words: “{sentence}”"))
     if check.miscredited:
         st.error(label_text(MISCREDITED_TEXT.format(credited=check.framing.credited)))
     if check.framing:

@@ -2,8 +2,9 @@
 
 Mechanical cases come from the library's own sentences: verbatim, with typography
 swapped, with an omitted middle ("…"), with one or two words changed, questioners'
-sentences, with a few words cut from the middle unmarked, and quoted in a writer's
-sentence that credits their speaker or someone else ("…,” Maria Zakharova said).
+sentences, with a few words cut from the middle unmarked, joined to a sentence no one
+said, and quoted in a writer's sentence that credits their speaker or someone else
+("…,” Maria Zakharova said).
 Paraphrases and fabricated quotes are written by hand (``eval/quotes-handmade.jsonl``),
 since no rule can make them honestly.
 """
@@ -23,10 +24,17 @@ import numpy as np
 from evaluation import metrics
 from index.shingles import build_quote_index, words
 from retrieval.library import Library
-from retrieval.quotes import verify_quote
+from retrieval.quotes import VERDICTS, verify_quote
 
 # Replacements for a changed word: none is a word the transcripts would use in its place by accident.
 SUBSTITUTES = ("purple", "seventeen", "umbrella", "cheerfully", "volcano", "accordion")
+# Sentences no one in the bundled transcripts said, nor anything like them.
+INVENTED = (
+    "Our delegation will travel to the accordion festival in Lisbon next summer.",
+    "The volcano museum in Reykjavik has asked us for seventeen purple umbrellas.",
+    "I cheerfully admit that the orchestra played far too slowly at the reception.",
+    "Penguins from the Antarctic station will be exhibited at the zoo until autumn.",
+)
 # People credited with words they did not say: none speaks in the bundled transcripts.
 OTHER_PEOPLE = ("Maria Zakharova", "Dmitry Peskov", "Antony Blinken", "Josep Borrell")
 # How an article credits a quotation: the speaker's name, then the words.
@@ -94,6 +102,11 @@ def generate_cases(library: Library, per_kind: int = 20, seed: int = 7) -> list[
         first = len(found) - cut - rng.randint(1, 3)
         quote = text[: found[first][0]].rstrip() + " " + text[found[first + cut][0] :]
         cases.append(QuoteCase("cut", quote, "close", doc_id, start, end, "answer"))
+    # A sentence no one said, before or after one that was: partly found, never vouched for.
+    for number, (doc_id, start, end) in enumerate(rng.sample(by_role["answer"], min(per_kind, len(by_role["answer"])))):
+        said, invented = library.documents[doc_id].text[start:end], INVENTED[number % len(INVENTED)]
+        quote = f"{said} {invented}" if number % 2 else f"{invented} {said}"
+        cases.append(QuoteCase("partly-invented", quote, "partial", doc_id, start, end, "answer"))
     unquoted = [s for s in by_role["answer"] if not re.search('[“”"«»]', library.documents[s[0]].text[s[1] : s[2]])]
     for kind in ("credited", "miscredited"):
         for number, (doc_id, start, end) in enumerate(rng.sample(unquoted, min(per_kind, len(unquoted)))):
@@ -149,7 +162,7 @@ def score_cases(library: Library, cases: list[QuoteCase]) -> tuple[QuoteScores, 
                 m.document.doc_id == case.doc_id and m.start <= first and last <= m.end and m.role == case.role
                 for m in check.matches
             )
-    verdicts = ("exact", "close", "paraphrase", "not_found")
+    verdicts = VERDICTS
     predicted = Counter(v for _, v in outcomes)
     expected = Counter(c.expected for c, _ in outcomes)
     right = Counter(v for c, v in outcomes if c.expected == v)

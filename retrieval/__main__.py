@@ -82,6 +82,7 @@ def format_check(check: QuoteCheck) -> str:
         lines.insert(1, f"Around it, the writer's words: {check.framing.frame}")
     if check.miscredited:
         lines.append("! " + MISCREDITED_TEXT.format(credited=check.framing.credited))
+    lines += [f"! Not in the library in these words: “{sentence}”" for sentence in check.unfound]
     for match in check.matches:
         who = f"{match.speaker or 'unattributed'} ({match.role or 'outside any passage'})"
         lines.append(f"  {match.citation} — {who}, similarity {match.similarity:.2f}")

@@ -7,6 +7,8 @@ Verdicts, strongest first:
   words in square brackets standing for the source's), added or changed; a
   word-level diff shows how, and one changed word may reverse the meaning. Or
   assembled: each sentence stands in the library, exactly or closely, but apart;
+- partial: some sentences stand in the library, exactly or closely, and the others
+  nowhere in these words: part of the quote was not said so;
 - paraphrase: no close wording, but a sentence says something similar; never a
   quotation, and its diff flags a figure or negation that differs as for close;
 - not_found: no close wording, and no sentence similar enough in meaning to call it a paraphrase.
@@ -33,8 +35,8 @@ from retrieval.library import Library
 from retrieval.markup import has_markup, shown_text
 from retrieval.quote_diff import DiffPart, cuts_figure, one_figure, word_diff, word_matcher
 
-Verdict = Literal["exact", "close", "paraphrase", "not_found"]
-VERDICTS: tuple[Verdict, ...] = ("exact", "close", "paraphrase", "not_found")  # strongest first
+Verdict = Literal["exact", "close", "partial", "paraphrase", "not_found"]
+VERDICTS: tuple[Verdict, ...] = ("exact", "close", "partial", "paraphrase", "not_found")  # strongest first
 # Share of the quote's words a source span must match, in order, to count as close wording.
 CLOSE_SIMILARITY = 0.75
 # A quote whose words all stand in order within this many times its length is the source
@@ -60,6 +62,10 @@ ASSEMBLED_TEXT = (
 VERDICT_TEXT = {
     "exact": "Exact: these words are in the library.",
     "close": "Close: the source's wording differs; check every marked change, since one word can reverse the meaning.",
+    "partial": (
+        "Partly found: some sentences stand in the library, as each match shows, but no place has the others "
+        "in these words. Not a quotation."
+    ),
     "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
     "not_found": "Not found: no passage has this wording, and none is close enough in meaning to be a paraphrase.",
 }
@@ -165,6 +171,7 @@ class QuoteCheck:
     matches: tuple[QuoteMatch, ...]
     assembled: bool = False  # its sentences stand in the library, but apart: one match per sentence, in order
     framing: Framing | None = None  # the writer's words around the quotation, set aside
+    unfound: tuple[str, ...] = ()  # with verdict "partial": the quote's sentences that no place has in these words
 
     @property
     def miscredited(self) -> bool:
@@ -184,6 +191,7 @@ class QuoteCheck:
             "quote": self.quote,
             "verdict": self.verdict,
             "assembled": self.assembled,
+            "unfound": list(self.unfound),
             "frame": self.framing.frame if self.framing else "",
             "credited": self.framing.credited if self.framing else "",
             "miscredited": self.miscredited,
@@ -466,7 +474,10 @@ def _frame_is_the_writers(whole: QuoteCheck, credit: Framing) -> bool:
     the board and “as long as it takes,” as Prime Minister Giorgia Meloni likes to say")."""
     if whole.verdict != "close" or whole.assembled:
         return True
-    around = Counter(form for *_, form in words(credit.frame))
+    # The speaker's name matches the transcript's label before the words ("Sergey Lavrov: …"),
+    # which no one says: it is no sign that the words around the marks are the source's.
+    label = {form for *_, form in words(whole.matches[0].speaker)}
+    around = Counter(form for *_, form in words(credit.frame) if form not in label)
     diff = whole.matches[0].diff
     added = Counter(form for part in diff if part.op in ("added", "changed") for *_, form in words(part.quote))
     return 2 * sum((around & added).values()) >= sum(around.values())
@@ -506,10 +517,10 @@ def _within(match: QuoteMatch, place: QuoteMatch | None) -> bool:
     return place.start <= match.start and match.end <= place.end
 
 
-def _assembled(library: Library, quote: str, near: QuoteMatch | None = None) -> QuoteCheck | None:
-    """A quote whose sentences each stand in the library, exactly or closely, though not together
-    (two places joined into one quotation): close, with each sentence's best match. None otherwise,
-    and None when they all stand inside ``near``, the quote's close match: said together after all.
+def _by_sentence(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[str]] | None:
+    """A quote of several sentences checked a sentence at a time: the best match of each that stands
+    in the library, exactly or closely (the one inside ``near``, the quote's close match, if any), and
+    the words of each that stands nowhere in these words. None for a quote of one sentence.
 
     Common words stand in many places by chance ("We are ready."), so a sentence shorter than
     ``ASSEMBLED_MIN_WORDS`` stands alone only when it stands exactly and holds ``SHINGLE`` words
@@ -530,26 +541,36 @@ def _assembled(library: Library, quote: str, near: QuoteMatch | None = None) -> 
             weak_start = None
     if len(pieces) < 2 or weak_start is not None:
         return None
-    matches = []
+    found, unfound = [], []
     for start, end in pieces:
         short = len(words(quote[start:end])) < ASSEMBLED_MIN_WORDS
         check = _verify(library, quote[start:end])
-        if check.verdict not in (("exact",) if short else ("exact", "close")):
-            return None
-        matches.append(next((match for match in check.matches if _within(match, near)), check.matches[0]))
+        if check.verdict in (("exact",) if short else ("exact", "close")):
+            found.append(next((match for match in check.matches if _within(match, near)), check.matches[0]))
+        else:
+            unfound.append(quote[start:end].strip())
+    return found, unfound
+
+
+def _assembled(sentences: tuple[list[QuoteMatch], list[str]] | None, near: QuoteMatch | None) -> bool:
+    """Whether a quote's sentences each stand in the library (see ``_by_sentence``), though not together:
+    two places joined into one quotation. Not when they all stand inside ``near``, the quote's close
+    match: said together after all."""
+    if sentences is None or sentences[1]:
+        return False
+    matches = sentences[0]
     if all(_within(match, near) for match in matches):
-        return None
-    together = all(
+        return False
+    return not all(
         a.document.doc_id == b.document.doc_id and a.end <= b.start and not words(a.document.text[a.end : b.start])
         for a, b in zip(matches, matches[1:], strict=False)
     )
-    return None if together else QuoteCheck(quote, "close", tuple(matches), assembled=True)
 
 
 def _verify(library: Library, quote: str) -> QuoteCheck:
     """The verdict on one checked quote, trying in turn: exact (as typed, then without "[sic]"),
     close (cuts and an editor's bracketed words allowed), assembled from several places,
-    paraphrase, else not found."""
+    partly found (some sentences stand, others nowhere), paraphrase, else not found."""
     # Spaces of the same length keep every word's offset into the quote.
     unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
     # Tried as typed first, brackets and all: a transcript may itself write "[inaudible]", or "…"
@@ -577,11 +598,14 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     # as they are elsewhere: "A. B." where the source says "A. C." and, apart, "B."
     if close and not any(part.op in ("changed", "added") for part in close[0].diff):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
-    assembled = _assembled(library, quote, close[0] if close else None)
-    if assembled:
-        return assembled
+    near = close[0] if close else None
+    sentences = _by_sentence(library, quote, near)
+    if _assembled(sentences, near):
+        return QuoteCheck(quote, "close", tuple(sentences[0]), assembled=True)
     if close:
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
+    if sentences and sentences[0]:  # some sentences stand, so the others were not said in these words
+        return QuoteCheck(quote, "partial", tuple(sentences[0]), unfound=tuple(sentences[1]))
     paraphrases = _paraphrases(library, quote)
     if paraphrases:
         return QuoteCheck(quote, "paraphrase", tuple(paraphrases))

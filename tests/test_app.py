@@ -224,6 +224,18 @@ def test_cite_page_flags_a_quote_credited_to_someone_else(bundled_index, monkeyp
     assert any("“Foreign Ministry”" in w.value for w in app.warning)
 
 
+def test_cite_page_lists_the_sentences_no_one_said(bundled_index, monkeypatch):
+    invented = "Penguins from the Antarctic station will be exhibited at the zoo until autumn."
+    pasted = f"As for the Arctic Council, no one has kicked us out. {invented}"
+    app = quote_checked_on_cite_page(bundled_index, monkeypatch, pasted)
+    errors = [e.value for e in app.error]
+    assert (
+        errors[0].startswith("Partly found")
+        and errors[1] == rf"Not in the library in these words\: “{invented[:-1]}\.”"
+    )
+    assert "Sergey Lavrov" in page_html(app)
+
+
 def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, library, monkeypatch):
     monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
     monkeypatch.syspath_prepend(str(PROJECT_ROOT))

@@ -704,3 +704,27 @@ def test_cite_command_line_shows_the_writers_words_and_a_miscredit(bundled_index
         True,
     )
     assert item["matches"][0]["speaker"] == "Sergey Lavrov" and item["matches"][0]["miscredited"]
+    invented = "The volcano museum in Reykjavik has asked us for seventeen purple umbrellas."
+    partly = run("retrieval", "cite", f"{STAND_OUR_GROUND} {invented}", "--json", "--index", str(bundled_index))
+    assert json.loads(partly.stdout)["unfound"] == [invented]
+
+
+def test_a_quote_with_a_sentence_no_one_said_is_partly_found_never_vouched_for(library):
+    said = "As for the Arctic Council, no one has kicked us out."
+    invented = "Our delegation will travel to the volcano festival in Lisbon next summer."
+    check = verify_quote(library, f"{said} {invented}")
+    assert check.verdict == "partial" and check.unfound == (invented,)
+    (match,) = check.matches
+    assert match.text == said.rstrip(".") and match.speaker == "Sergey Lavrov"
+    assert source_text(match.document.source)[match.start : match.end] == match.text
+    both_said = verify_quote(library, f"{said} Maia Sandu holds Romanian citizenship.")
+    assert both_said.verdict == "close" and both_said.assembled and not both_said.unfound
+
+
+def test_a_speaker_named_as_the_transcript_labels_him_is_still_the_writers_credit(library):
+    # "Sergey Lavrov" also stands in the source, as the label before these words
+    words = "Our primary concern is the well-being of the people in Transnistria"
+    check = verify_quote(library, f"Sergey Lavrov said: “{words}”")
+    assert check.verdict == "exact" and check.matches[0].text == words
+    assert check.framing.credited == "Sergey Lavrov" and not check.miscredited
+
