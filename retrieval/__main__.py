@@ -18,6 +18,9 @@ from retrieval.errors import QueryError
 from retrieval.quotes import MISCREDITED_TEXT, MIXED_TEXT, QuoteCheck, verify_quote
 from retrieval.records import passage_item
 
+# Characters that end a line for Python's splitlines but not in JSON Lines: escaped in --json output.
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\u0085\u2028\u2029"}
+
 
 def read_questions(args: argparse.Namespace) -> list[str]:
     """The question given, or the non-blank lines of ``--batch`` (``-`` reads standard input)."""
@@ -97,6 +100,13 @@ def format_check(check: QuoteCheck) -> str:
     return "\n".join(lines)
 
 
+def json_line(item: dict) -> str:
+    """The item as one line of JSON, text as written. The line and paragraph separators U+2028 and
+    U+2029 and the next-line mark U+0085, which a Word file or web page may hold, are escaped:
+    JSON allows them raw, but readers that split text into lines (Python's ``splitlines``) break there."""
+    return json.dumps(item, ensure_ascii=False).translate(_LINE_BREAKS)
+
+
 def show_passage(library: Library, key: str, as_json: bool = False) -> int:
     """Print a passage looked up by id or citation label, with its neighbours and the question it answers;
     ">>" marks the cited passage, and every paragraph a range label ("Q1 ¶5–6") names.
@@ -108,7 +118,7 @@ def show_passage(library: Library, key: str, as_json: bool = False) -> int:
         passage, cited_end = library.cited(key)
     except VerbatimError as err:
         if as_json:
-            print(json.dumps({"id": key, "error": str(err)}, ensure_ascii=False))
+            print(json_line({"id": key, "error": str(err)}))
         else:
             print(f"error: {err}", file=sys.stderr)
         return 1
@@ -122,7 +132,7 @@ def show_passage(library: Library, key: str, as_json: bool = False) -> int:
                 passage_item(n, library.documents[n.doc_id]) for n in library.neighbours(passage, through=cited_end)
             ],
         }
-        print(json.dumps(item, ensure_ascii=False))
+        print(json_line(item))
         return 0
     if question:
         print(f"Question: {question}\n")
@@ -170,11 +180,11 @@ def answer_all(
         except VerbatimError as err:
             status = 1
             if args.json:
-                print(json.dumps({asked: question, "error": str(err)}, ensure_ascii=False))
+                print(json_line({asked: question, "error": str(err)}))
             else:
                 print(f"error: {err}", file=sys.stderr)
             continue
-        print(json.dumps(to_json(result, library), ensure_ascii=False) if args.json else show(result) + "\n")
+        print(json_line(to_json(result, library)) if args.json else show(result) + "\n")
     return status
 
 

@@ -728,3 +728,10 @@ def test_a_speaker_named_as_the_transcript_labels_him_is_still_the_writers_credi
     assert check.verdict == "exact" and check.matches[0].text == words
     assert check.framing.credited == "Sergey Lavrov" and not check.miscredited
 
+
+def test_json_output_stays_one_line_per_quote_whatever_separators_the_text_holds(bundled_index):
+    quote = "Russian-Italian relations are in a crisis,\u2028the worst one since World War II\u0085"
+    result = run("retrieval", "cite", quote, "--json", "--index", str(bundled_index))
+    (line,) = result.stdout.splitlines()  # U+2028 and U+0085 end a line for splitlines
+    item = json.loads(line)
+    assert item["verdict"] == "exact" and "\u2028" in item["quote"]
