@@ -235,6 +235,30 @@ def document_paths(corpus_dir: Path) -> list[Path]:
     ]
 
 
+def _unread_entries(corpus_dir: Path) -> list[DocumentError]:
+    """What in the folder looks like documents but is never read, each with why: a broken link, a
+    folder or pipe with a document's name, and a subfolder holding documents (only the folder's own
+    files are the library)."""
+    problems = []
+    for path in sorted(corpus_dir.iterdir()):
+        if path.name.startswith(".") or path.is_file():
+            continue
+        if path.is_symlink() and not path.exists():
+            problems.append(DocumentError(str(path), "is a link to a file that does not exist"))
+        elif path.suffix.lower() in SUPPORTED_SUFFIXES:
+            kind = "a folder" if path.is_dir() else "a pipe or device"
+            problems.append(DocumentError(str(path), f"is {kind}, not a document file"))
+        elif path.is_dir() and (inside := document_paths(path)):
+            problems.append(
+                DocumentError(
+                    str(path),
+                    f"is a subfolder holding documents ({len(inside)}), and only the library folder's own files "
+                    f"are read; move them up into {corpus_dir} to index them",
+                )
+            )
+    return problems
+
+
 def scan_corpus(corpus_dir: Path, keep_text: bool = True, indexed: Mapping[str, str] | None = None) -> CorpusScan:
     """Every document of the folder (not its subfolders), in name order.
 
@@ -248,7 +272,7 @@ def scan_corpus(corpus_dir: Path, keep_text: bool = True, indexed: Mapping[str, 
     if not corpus_dir.is_dir():
         raise LibraryError(f"corpus folder {corpus_dir} does not exist")
     metadata = read_metadata(corpus_dir)
-    documents, problems = [], []
+    documents, problems = [], _unread_entries(corpus_dir)
     inside = []
     for path in document_paths(corpus_dir):
         if path.resolve().is_relative_to(corpus_dir.resolve()):

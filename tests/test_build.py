@@ -293,6 +293,26 @@ def test_a_link_to_a_file_outside_the_library_is_not_read(tmp_path):
     assert not any("safe" in loaded.document.text for loaded in scan.documents)
 
 
+def test_what_looks_like_a_document_but_is_not_read_is_reported_not_skipped_silently(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    write_transcript(corpus / "2024", "ferry.txt", "Answer: The ferry runs daily from May to October.\n")
+    (corpus / "notes.txt").mkdir()
+    os.mkfifo(corpus / "pipe.md")  # reading it would wait for ever
+    (corpus / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (corpus / "images").mkdir()
+    (corpus / "images" / "photo.png").write_bytes(b"\x89PNG")
+    scan = scan_corpus(corpus)
+    problems = {Path(p.path).name: p.problem for p in scan.problems}
+    assert problems == {
+        "2024": "is a subfolder holding documents (1), and only the library folder's own files are read; "
+        f"move them up into {corpus} to index them",
+        "gone.txt": "is a link to a file that does not exist",
+        "notes.txt": "is a folder, not a document file",
+        "pipe.md": "is a pipe or device, not a document file",
+    }
+    assert sorted(loaded.document.doc_id for loaded in scan.documents) == ["museums", "river-trade"]
+
+
 def test_a_corpus_with_no_documents_is_an_error_not_an_empty_index(tmp_path):
     (tmp_path / "corpus").mkdir()
     with pytest.raises(LibraryError, match="no readable"):
