@@ -455,7 +455,7 @@ def show_check(library: Library, check: QuoteCheck) -> None:
                 (st.warning if match.miscredited else st.info)(label_text(match.credit_note))
             for change in (*match.meaning_changes, *match.editors_words):
                 st.error(label_text(change))  # the quote's and the source's words, shown as typed
-            if check.verdict in ("close", "paraphrase"):
+            if check.verdict in ("close", "partial", "paraphrase"):
                 st.markdown(f'<p class="quote-diff">{diff_html(match.diff)}</p>', unsafe_allow_html=True)
             shown = highlighted_html(passage.text, passage.start, [(match.start, match.end)]) if passage else ""
             html_block(f'<div class="passage">{shown or escaped(match.text)}</div>')

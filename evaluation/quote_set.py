@@ -38,7 +38,13 @@ INVENTED = (
 # People credited with words they did not say: none speaks in the bundled transcripts.
 OTHER_PEOPLE = ("Maria Zakharova", "Dmitry Peskov", "Antony Blinken", "Josep Borrell")
 # How an article credits a quotation: the speaker's name, then the words.
-CREDIT_FRAMES = ("{name} said: “{words}”", "“{words},” {name} told reporters.", "According to {name}, “{words}”")
+CREDIT_FRAMES = (
+    "{name} said: “{words}”",
+    "“{words},” {name} told reporters.",
+    "According to {name}, “{words}”",
+    "“{words},” the agency quoted {name} as saying.",
+    "On Wednesday, {name} later said: ‘{words}’",
+)
 
 
 @dataclass(frozen=True)

@@ -212,7 +212,9 @@ def main(argv: list[str] | None = None) -> int:
     cite_parser = commands.add_parser(
         "cite",
         help="check whether a quote was said, where and by whom; or open a citation",
-        description="Check a quote against the library: exact, close (with a word diff), paraphrase or not found. "
+        description="Check a quote against the library: exact, close (with a word diff), partial (some sentences "
+        "said, others not), paraphrase or not found; pasted with its attribution (“…,” Lavrov said), by the words "
+        "in its quotation marks, and whether the source gives them to the one credited. "
         "With --id, show the passage with that id or citation label in its context.",
     )
     checked = cite_parser.add_mutually_exclusive_group()

@@ -12,63 +12,159 @@ from dataclasses import dataclass
 
 from index.lexical import STOP_WORDS
 from index.shingles import SHINGLE, words
+from retrieval.spelling import is_respelling
 
-# Double marks pair in reading order, each opening mark with its closing ones. A single ’
-# is far more often an apostrophe (don’t, Ministers’) than a closing mark, so single
-# marks pair only as an opening ‘ at a word's start with the first ’ that ends a word.
-_DOUBLE = re.compile(
-    "|".join(
-        f"{opens}[^{opens}{closes}]*[{closes}]" for opens, closes in (("“", "”"), ("„", "“”"), ("«", "»"), ('"', '"'))
-    )
-)
-_SINGLE = re.compile(r"(?<![\w’'])‘.*?’(?!\w)", re.S)
+# Each opening mark and the marks that close it („…“ is German, «…» French).
+_CLOSERS = {"“": "”", "„": "“”", "«": "»", "‘": "’", '"': '"'}
+_OPENS_AFTER = ' \t\n([{—–-/“„«‘"'  # what may stand before an opening ‘ or "
+_ENDS_QUOTATION = ",.;:!?…—–)"  # what stands before a closing ’ that is no apostrophe
 # Verbs of saying, by which the words around a quotation credit someone with it.
 _SAYING = (
-    r"(?i:said|says|say|told|tells|added|adds|stated|states|noted|notes|stressed|emphasi[sz]ed|argued|claimed"
-    r"|insisted|remarked|warned|declared|explained|replied|answered|asked|wrote|writes|recalled|observed"
+    r"(?i:said|says|say|saying|told|tells|added|adds|stated|states|noted|notes|stressed|emphasi[sz]ed|argued"
+    r"|claimed|insisted|remarked|warned|declared|explained|replied|answered|asked|wrote|writes|recalled|observed"
     r"|announced|commented|continued|concluded|pointed out|according to)"
 )
 _NAME_WORD = r"[A-Z][\w’'.-]*"
 # A name of capitalised words ("Sergey Lavrov", "Russia’s Foreign Minister Sergey Lavrov").
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD})*"
+# Words between a name and its verb: "Lavrov later said", "Lavrov has said", "was quoted as saying".
+_BETWEEN = r"(?:\s+(?i:later|also|then|once|earlier|recently|previously|further|has|had|was|is|would|quoted as))*"
 _CREDITS = (
-    # "Lavrov said", "Sergey Lavrov, the foreign minister, told deputies"
-    re.compile(rf"(?P<name>{_NAME})(?:,[^,“”\"]{{1,80}},)?\s+{_SAYING}\b"),
-    # "said Lavrov", "according to Russia’s Foreign Minister Sergey Lavrov"; not "asked Lavrov",
-    # "told Lavrov", where the name after the verb is whom the words were said to
-    re.compile(rf"\b(?!(?i:told|tells|asked|answered|replied)\b){_SAYING}\s+(?P<name>{_NAME})"),
+    # "TASS quoted Lavrov as saying": the one quoted, not the one quoting
+    re.compile(rf"\bquoted\s+(?P<name>{_NAME})\s+as\s+saying"),
+    # "Lavrov said", "Sergey Lavrov, the foreign minister, told deputies", "Lavrov has said"
+    re.compile(rf"(?P<name>{_NAME})(?:,[^,“”\"]{{1,80}},|,)?{_BETWEEN}\s+{_SAYING}\b"),
+    # "said Lavrov", "according to the Kremlin"; not "asked Lavrov", "told Lavrov", where the name
+    # after the verb is whom the words were said to
+    # "said Lavrov’s spokeswoman Maria Zakharova"
+    re.compile(
+        rf"\b(?!(?i:told|tells|asked|asks)\b){_SAYING}\s+(?:the\s+)?"
+        rf"(?:{_NAME_WORD}[’']s\s+(?:[a-z-]+,?\s+){{1,3}})?(?P<name>{_NAME})"
+    ),
     # "Lavrov: “…”"
-    re.compile(rf"^\s*(?P<name>{_NAME})\s*:"),
+    re.compile(rf"^\s*(?P<name>{_NAME})\s*:", re.M),
 )
-_SAYS_SO = re.compile(rf"\b{_SAYING}\b|^\s*{_NAME}\s*:")
+_SAYS_SO = re.compile(rf"\b{_SAYING}\b|^\s*{_NAME}\s*:", re.M)
+# A name phrase that ends in a title names an office, not a person ("Russia’s Foreign Minister").
+_TITLES = frozenset((
+    "minister", "ministers", "president", "premier", "deputy", "spokesman", "spokeswoman", "spokesperson",
+    "ambassador", "envoy", "secretary", "chairman", "chairwoman", "speaker", "senator", "director", "general",
+    "head", "chief", "official", "officials", "diplomat", "mr", "mrs", "ms", "dr", "sir",
+))  # fmt: skip
+# Capitalised words that name no one: days, months, and the labels of a headline or a transcript.
+_NOT_PEOPLE = frozenset((
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "answer", "question", "quote", "note", "update", "breaking", "headline", "source", "comment", "statement",
+    "reply", "response", "transcript", "translation", "editor",
+))  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Framing:
     """A pasted quotation with its attribution taken apart."""
 
-    quoted: str  # the words inside the marks; several parts joined by " … ", the writer's words between
+    parts: tuple[str, ...]  # the words inside each pair of marks, in order
     frame: str  # the pasted text with each quoted part shown as “…”: the writer's words
-    credited: str  # the name the writer credits ("Lavrov"); "" for "he said" or no name
+    credited: str  # the name the writer credits ("Lavrov"); "" for "he said", a title alone or no name
+
+    @property
+    def quoted(self) -> str:
+        """The quoted parts as one quote; the writer's words between them mark an omission."""
+        return " … ".join(self.parts)
 
 
-def _quotations(pasted: str) -> list[re.Match]:
-    """Each pair of quotation marks with the words it holds: double marks, else single ones."""
-    return list(_DOUBLE.finditer(pasted)) or list(_SINGLE.finditer(pasted))
+def _closes(pasted: str, at: int, opener: str, strong_apostrophe_after: bool) -> bool:
+    """Whether the mark at ``at`` closes a quotation that ``opener`` opened."""
+    mark = pasted[at]
+    if mark not in _CLOSERS[opener]:
+        return False
+    before = pasted[at - 1] if at else " "
+    after = pasted[at + 1] if at + 1 < len(pasted) else " "
+    if mark == '"':
+        return not before.isspace()
+    if mark == "’":  # else an apostrophe: don’t, BRICS’ resilience
+        return not after.isalnum() and (_sure_closing(pasted, at) or not strong_apostrophe_after)
+    return True
 
 
-def credited_name(writers: str) -> str:
-    """The name the writer's words around a quotation credit with it ("Lavrov" in “…,” Lavrov said);
-    "" when they credit no one by name ("he said"). A leading stop word is no part of a name ("The
-    Foreign Ministry" is "Foreign Ministry"), so a pronoun credits no one."""
+def _sure_closing(pasted: str, at: int) -> bool:
+    """Whether the ’ at ``at`` closes a quotation for sure: after a comma or a stop, before punctuation,
+    or at the end; between a word and a space it may be an apostrophe (BRICS’ resilience)."""
+    after = pasted[at + 1] if at + 1 < len(pasted) else ""
+    before = pasted[at - 1] if at else " "
+    return before in _ENDS_QUOTATION or not (after.isspace() or after.isalnum())
+
+
+def _opens(pasted: str, at: int) -> bool:
+    """Whether the mark at ``at`` opens a quotation."""
+    mark = pasted[at]
+    if mark not in _CLOSERS:
+        return False
+    before = pasted[at - 1] if at else " "
+    after = pasted[at + 1] if at + 1 < len(pasted) else " "
+    return mark not in '‘"' or (before in _OPENS_AFTER and not after.isspace())
+
+
+def _quotations(pasted: str) -> list[tuple[int, int]]:
+    """Spans, marks included, of the outermost quotations: quotations inside them ("the “general line”")
+    are part of their words. A ’ between a word and a space closes a ‘…’ only when no ’ later in the
+    text closes it for sure, after a comma or a stop (‘…BRICS’ resilience…,’ he said)."""
+    strong_after = [False] * (len(pasted) + 1)  # whether a sure closing ’ stands at or after each place
+    for at in range(len(pasted) - 1, -1, -1):
+        strong_after[at] = strong_after[at + 1] or (pasted[at] == "’" and _sure_closing(pasted, at))
+    spans, open_marks = [], []  # (mark, where) of the quotations open at this point
+    for at, mark in enumerate(pasted):
+        if open_marks and _closes(pasted, at, open_marks[-1][0], strong_after[at + 1]):
+            _, start = open_marks.pop()
+            if not open_marks:
+                spans.append((start, at + 1))
+        elif _opens(pasted, at):
+            open_marks.append((mark, at))
+    return spans
+
+
+def _person(name: str) -> str:
+    """The name as credited, without a leading stop word or non-name ("On Wednesday Lavrov" is "Lavrov"),
+    or whatever comes before a possessive ("Russia’s Foreign Minister Sergey Lavrov" is "Foreign
+    Minister Sergey Lavrov"); "" when it ends in a possessive ("Lavrov’s" ministry is not Lavrov) or a
+    title (an office), or holds no word that names someone."""
+    parts = name.strip(".,;:").split()
+    possessive = [i for i, part in enumerate(parts) if re.search(r"[’']s?$", part)]
+    if possessive:
+        parts = parts[possessive[-1] + 1 :]
+    while parts and parts[0].lower().strip(".") in STOP_WORDS | _NOT_PEOPLE:
+        parts = parts[1:]
+    if not parts or parts[-1].lower().strip(".") in _TITLES or not name_words(" ".join(parts)):
+        return ""
+    return " ".join(parts)
+
+
+def name_words(name: str) -> list[str]:
+    """The words of a name that tell whom it names: no stop words, titles, days or label words."""
+    return [
+        form
+        for *_, form in words(name)
+        if form not in STOP_WORDS and form not in _TITLES and form not in _NOT_PEOPLE and form != "s"
+    ]
+
+
+def credited_name(writers: str, quotations: list[tuple[int, int]]) -> str:
+    """The name the writer's words around the quotations credit ("Lavrov" in “…,” Lavrov said); "" when
+    they credit no one by name ("he said", "the foreign minister said"). ``writers`` is the pasted text
+    with the quotations blanked out; of several credits, the one nearest a quotation wins ("Peskov said
+    Lavrov told deputies that “…”" credits Lavrov)."""
+
+    def distance(span: tuple[int, int]) -> int:
+        return min(max(start - span[1], span[0] - end, 0) for start, end in quotations)
+
+    found = []
     for pattern in _CREDITS:
         for match in pattern.finditer(writers):
-            name = match["name"].split()
-            while name and name[0].lower() in STOP_WORDS:
-                name = name[1:]
+            name = _person(match["name"])
             if name:
-                return " ".join(name).strip(".,;:")
-    return ""
+                found.append((distance(match.span()), match.start(), name))
+    return min(found)[2] if found else ""
 
 
 def framing(pasted: str) -> Framing | None:
@@ -77,29 +173,32 @@ def framing(pasted: str) -> Framing | None:
     someone, by a verb of saying ("said", "according to") or a label ("Lavrov: “…”"). Words in
     marks that nobody is said to have said ("the so-called “rules-based order”") are the
     speaker's own quoting, part of the quote."""
-    quotations = [m for m in _quotations(pasted) if words(m[0])]
-    if sum(len(words(m[0])) for m in quotations) < SHINGLE:
+    quotations = [(s, e) for s, e in _quotations(pasted) if words(pasted[s + 1 : e - 1])]
+    if sum(len(words(pasted[s + 1 : e - 1])) for s, e in quotations) < SHINGLE:
         return None
-    pieces, last = [], 0
-    for quotation in quotations:
-        pieces.append(pasted[last : quotation.start()])
-        last = quotation.end()
-    writers = " ".join([*pieces, pasted[last:]])
+    writers = pasted
+    for start, end in quotations:  # blanked, so that every credit keeps its place
+        writers = writers[:start] + " " * (end - start) + writers[end:]
     if not words(writers) or not _SAYS_SO.search(writers):
         return None
-    frame = " ".join("“…”".join([*pieces, pasted[last:]]).split())
-    quoted = " … ".join(m[0][1:-1].strip() for m in quotations)
-    return Framing(quoted, frame, credited_name(writers))
+    frame, last = [], 0
+    for start, end in quotations:
+        frame += [pasted[last:start], "“…”"]
+        last = end
+    parts = tuple(pasted[s + 1 : e - 1].strip() for s, e in quotations)
+    return Framing(parts, " ".join("".join([*frame, pasted[last:]]).split()), credited_name(writers, quotations))
 
 
 def same_speaker(credited: str, speaker: str) -> bool:
-    """Whether a credited name names this speaker: the last word of one (a surname, "Ministry") is a
-    word of the other, in any case ("Lavrov" and "Sergey Lavrov", "Foreign Ministry" and "the ministry")."""
-
-    def name_words(name: str) -> list[str]:
-        return [form for *_, form in words(name) if form not in STOP_WORDS and form != "s"]
-
+    """Whether a credited name names this speaker: the words that tell whom either names are all
+    among the other's, as spelled or in another transliteration ("Lavrov" and "Sergey Lavrov",
+    "Sergei Lavrov" and "Sergey Lavrov", "the Foreign Ministry" and "Foreign Ministry"; not
+    "Defence Ministry" and "Foreign Ministry")."""
     credited_words, speaker_words = name_words(credited), name_words(speaker)
+
+    def among(some: list[str], others: list[str]) -> bool:
+        return all(any(is_respelling(word, other) for other in others) for word in some)
+
     if not credited_words or not speaker_words:
         return False
-    return credited_words[-1] in speaker_words or speaker_words[-1] in credited_words
+    return among(credited_words, speaker_words) or among(speaker_words, credited_words)

@@ -117,6 +117,11 @@ class Library:
         return self.stored.passages
 
     @cached_property
+    def answerers(self) -> frozenset[str]:
+        """The speakers of answers: the people and offices the library quotes, not their questioners."""
+        return frozenset(p.speaker for p in self.passages if p.role == "answer" and p.speaker)
+
+    @cached_property
     def row_of(self) -> dict[str, int]:
         """Index row of each passage id."""
         return {p.passage_id: row for row, p in enumerate(self.passages)}

@@ -50,7 +50,7 @@ MAX_PASTED_CHARS = 5 * MAX_QUESTION_CHARS
 MAX_ELLIPSIS_GAP = 120
 # How many of the likeliest alignments of a near-verbatim quote with a document are compared.
 ALIGNMENTS_TRIED = 3
-MISCREDITED_TEXT = "Miscredited: the quote credits {credited}, but no place found gives these words to that speaker."
+MISCREDITED_TEXT = "Miscredited: the quote credits {credited}, but the source gives these words to someone else."
 MIXED_TEXT = "These words run from one speaker's turn into another's: no one person said them all."
 # Words each sentence of an assembled quote needs: two of the quote index's runs, so that
 # finding it says where it was said, not that a few common words occur somewhere.
@@ -93,24 +93,25 @@ class QuoteMatch:
     speakers: tuple[tuple[str, str], ...] = ()  # (speaker, role) of each speaker the words run through
     unbracketed: tuple[str, ...] = ()  # the source's "[words]", an editor's, that the quote gives as the speaker's
     credited: str = ""  # whom the pasted attribution credits with the words ("Lavrov"), "" when no one by name
+    # whether the source gives the words to the one credited: "agrees", "differs", or "unknown" where the
+    # source names no speaker, or only a questioner's role ("State Duma deputy") for a name it does not know
+    credit: Literal["", "agrees", "differs", "unknown"] = ""
 
     @property
     def miscredited(self) -> bool:
-        """Whether the pasted attribution credits someone other than the speaker the source gives these
-        words to. Words that run across speakers, stand outside every passage or have no named speaker
-        cannot be checked."""
-        if not (self.credited and self.speaker) or self.role in ("mixed", ""):
-            return False
-        return not same_speaker(self.credited, self.speaker)
+        """Whether the pasted attribution credits someone other than the speaker the source gives these words to."""
+        return self.credit == "differs"
 
     @property
     def credit_note(self) -> str:
         """Whom the pasted attribution credits, set against the source's speaker; "" when it credits no
         one by name or the words are no one person's."""
-        if not self.credited or self.role in ("mixed", ""):
+        if not self.credit:
             return ""
         if not self.speaker:
             return f"The quote credits {self.credited}; the source names no speaker for these words."
+        if self.credit == "unknown":
+            return f"The quote credits {self.credited}; the source names the questioner only as “{self.speaker}”."
         asking = ", asking a question" if self.role == "question" else ""
         if self.miscredited:
             return f"The quote credits {self.credited}, but the source gives these words to “{self.speaker}”{asking}."
@@ -175,9 +176,10 @@ class QuoteCheck:
 
     @property
     def miscredited(self) -> bool:
-        """Whether the pasted attribution credits someone whom no place found gives the words to."""
-        checked = [match for match in self.matches if match.credit_note]
-        return bool(checked) and all(match.miscredited for match in checked)
+        """Whether the pasted attribution credits someone the source does not give the words to: for a
+        quote said in pieces (assembled, partial), any piece; for one said whole, every place it was said."""
+        checked = [match.miscredited for match in self.matches if match.credit in ("agrees", "differs")]
+        return any(checked) if self.assembled or self.verdict == "partial" else bool(checked) and all(checked)
 
     @property
     def message(self) -> str:
@@ -461,10 +463,25 @@ def _verify_pasted(library: Library, pasted: str) -> QuoteCheck:
     inner = _verify(library, _check_quote(credit.quoted))
     if _strength(inner) > _strength(whole):
         return whole
-    if inner.verdict not in ("exact", "close"):  # similar words are no one's words to credit
+    if inner.verdict not in ("exact", "close", "partial"):  # similar words are no one's words to credit
         return replace(inner, framing=credit)
-    matches = tuple(replace(match, credited=credit.credited) for match in inner.matches)
+    matches = tuple(_credited(library, match, credit.credited) for match in inner.matches)
     return replace(inner, matches=matches, framing=credit)
+
+
+def _credited(library: Library, match: QuoteMatch, name: str) -> QuoteMatch:
+    """The match with the name the quote credits and whether the source agrees. A questioner the source
+    names only by role ("Journalist") may be anyone, so a name is checked against them only when it is
+    that of someone who answers in the library: a question credited to the minister is his no more."""
+    if not name or match.role in ("mixed", ""):
+        return match
+    if same_speaker(name, match.speaker):
+        credit = "agrees"
+    elif not match.speaker or (match.role == "question" and not any(same_speaker(name, s) for s in library.answerers)):
+        credit = "unknown"
+    else:
+        credit = "differs"
+    return replace(match, credited=name, credit=credit)
 
 
 def _frame_is_the_writers(whole: QuoteCheck, credit: Framing) -> bool:
@@ -517,60 +534,92 @@ def _within(match: QuoteMatch, place: QuoteMatch | None) -> bool:
     return place.start <= match.start and match.end <= place.end
 
 
-def _by_sentence(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[str]] | None:
-    """A quote of several sentences checked a sentence at a time: the best match of each that stands
-    in the library, exactly or closely (the one inside ``near``, the quote's close match, if any), and
-    the words of each that stands nowhere in these words. None for a quote of one sentence.
+def _weak(text: str) -> bool:
+    """Whether words are too few and too common to say on their own where they were said: common words
+    stand in many places by chance ("We are ready."), so these need ``ASSEMBLED_MIN_WORDS`` words or
+    ``SHINGLE`` that are no stop words ("Maia Sandu holds Romanian citizenship.")."""
+    forms = [form for *_, form in words(text)]
+    return len(forms) < ASSEMBLED_MIN_WORDS and sum(form not in STOP_WORDS for form in forms) < SHINGLE
 
-    Common words stand in many places by chance ("We are ready."), so a sentence shorter than
-    ``ASSEMBLED_MIN_WORDS`` stands alone only when it stands exactly and holds ``SHINGLE`` words
-    that are no stop words ("Maia Sandu holds Romanian citizenship."); one with fewer is checked
-    together with the sentence before it (the first, with the one after).
-    """
-    pieces: list[list[int]] = []  # [start, end] of the quote's pieces, each checked on its own
+
+def _piece_spans(quote: str) -> list[tuple[int, int]]:
+    """Where a quote divides into pieces that may have been said apart: its stretches between marks of
+    omission ("…"); or, without such marks, its sentences, a weak one (see ``_weak``) joined to the
+    sentence before (the first, to the one after). Nothing for a single sentence."""
+    if len(_pieces(quote)) > 1:
+        bounds = [0, *(i for mark in _ELLIPSIS.finditer(quote) for i in mark.span()), len(quote)]
+        return [(start, end) for start, end in zip(bounds[::2], bounds[1::2], strict=True) if words(quote[start:end])]
+    pieces: list[list[int]] = []
     weak_start = None
     for start, end in sentence_spans(quote):
-        forms = [form for *_, form in words(quote[start:end])]
-        weak = len(forms) < ASSEMBLED_MIN_WORDS and sum(form not in STOP_WORDS for form in forms) < SHINGLE
-        if weak and pieces:
+        if _weak(quote[start:end]) and pieces:
             pieces[-1][1] = end
-        elif weak:
+        elif _weak(quote[start:end]):
             weak_start = start if weak_start is None else weak_start
         else:
             pieces.append([start if weak_start is None else weak_start, end])
             weak_start = None
-    if len(pieces) < 2 or weak_start is not None:
-        return None
-    found, unfound = [], []
-    for start, end in pieces:
-        short = len(words(quote[start:end])) < ASSEMBLED_MIN_WORDS
-        check = _verify(library, quote[start:end])
-        if check.verdict in (("exact",) if short else ("exact", "close")):
-            found.append(next((match for match in check.matches if _within(match, near)), check.matches[0]))
-        else:
-            unfound.append(quote[start:end].strip())
-    return found, unfound
+    return [] if len(pieces) < 2 or weak_start is not None else [(start, end) for start, end in pieces]
 
 
-def _assembled(sentences: tuple[list[QuoteMatch], list[str]] | None, near: QuoteMatch | None) -> bool:
-    """Whether a quote's sentences each stand in the library (see ``_by_sentence``), though not together:
-    two places joined into one quotation. Not when they all stand inside ``near``, the quote's close
-    match: said together after all."""
-    if sentences is None or sentences[1]:
+def _apart(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[str]]:
+    """Each piece of the quote (see ``_piece_spans``) checked on its own: the matches of the pieces that
+    stand in the library and the words of those that stand nowhere in these words, in the quote's order.
+    A weak piece between omission marks ("“We are ready,” he said, “…”") counts only where it stands
+    exactly within an omission's reach of ``near``, the quote's close match, or of a piece found:
+    anywhere else it may stand by chance."""
+    pieces = [quote[start:end].strip() for start, end in _piece_spans(quote)]
+    results = [([], []) if _weak(piece) else _piece_checked(library, piece, near) for piece in pieces]
+    places = [*([near] if near else []), *(match for found, _ in results for match in found)]
+    for number, piece in enumerate(pieces):
+        if _weak(piece) and len(words(piece)) >= SHINGLE:  # fewer words cannot be looked up
+            match = _standing_near(library, piece, places)
+            results[number] = ([match], []) if match else ([], [piece])
+    return [m for found, _ in results for m in found], [piece for _, unfound in results for piece in unfound]
+
+
+def _piece_checked(library: Library, piece: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[str]]:
+    """A piece's match if it stands, exactly, or closely when not short (the one inside ``near`` if any);
+    for a piece partly found, its matches and the words found nowhere; else the piece, unfound."""
+    check = _verify(library, piece)
+    if check.verdict in (("exact",) if len(words(piece)) < ASSEMBLED_MIN_WORDS else ("exact", "close")):
+        return [next((match for match in check.matches if _within(match, near)), check.matches[0])], []
+    if check.verdict == "partial":
+        return list(check.matches), list(check.unfound)
+    return [], [piece]
+
+
+def _standing_near(library: Library, piece: str, places: list[QuoteMatch]) -> QuoteMatch | None:
+    """Where the piece stands exactly at most ``MAX_ELLIPSIS_GAP`` words from one of ``places``, if anywhere."""
+    forms = [form for *_, form in words(piece)]
+    quotes = library.stored.quotes
+    for first, last in _exact(library, forms, _anchors(library, forms)):
+        document = library.stored.documents[int(quotes.token_docs[first])]
+        start, end = int(quotes.token_spans[first][0]), int(quotes.token_spans[last][1])
+        for place in places:
+            between = document.text[min(end, place.end) : max(start, place.start)]
+            if place.document.doc_id == document.doc_id and len(words(between)) <= MAX_ELLIPSIS_GAP:
+                return _match_at(library, int(quotes.token_docs[first]), first, last, 1.0)
+    return None
+
+
+def _assembled(found: list[QuoteMatch], unfound: list[str], near: QuoteMatch | None, gap: int) -> bool:
+    """Whether a quote's pieces all stand in the library (see ``_apart``), though not together: places
+    joined into one quotation. Together is in order in one document, at most ``gap`` words apart (the
+    most an omission mark may stand for, or none); so is in order inside ``near``, the quote's close match."""
+    if unfound or len(found) < 2:
         return False
-    matches = sentences[0]
-    if all(_within(match, near) for match in matches):
+    pairs = list(zip(found, found[1:], strict=False))
+    in_order = all(a.document.doc_id == b.document.doc_id and a.end <= b.start for a, b in pairs)
+    if in_order and all(_within(match, near) for match in found):
         return False
-    return not all(
-        a.document.doc_id == b.document.doc_id and a.end <= b.start and not words(a.document.text[a.end : b.start])
-        for a, b in zip(matches, matches[1:], strict=False)
-    )
+    return not (in_order and all(len(words(a.document.text[a.end : b.start])) <= gap for a, b in pairs))
 
 
 def _verify(library: Library, quote: str) -> QuoteCheck:
     """The verdict on one checked quote, trying in turn: exact (as typed, then without "[sic]"),
     close (cuts and an editor's bracketed words allowed), assembled from several places,
-    partly found (some sentences stand, others nowhere), paraphrase, else not found."""
+    partly found (some pieces stand, others nowhere), paraphrase, else not found."""
     # Spaces of the same length keep every word's offset into the quote.
     unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
     # Tried as typed first, brackets and all: a transcript may itself write "[inaudible]", or "…"
@@ -599,13 +648,16 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     if close and not any(part.op in ("changed", "added") for part in close[0].diff):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
     near = close[0] if close else None
-    sentences = _by_sentence(library, quote, near)
-    if _assembled(sentences, near):
-        return QuoteCheck(quote, "close", tuple(sentences[0]), assembled=True)
-    if close:
+    found, unfound = _apart(library, quote, near)
+    omissions = len(_pieces(quote)) > 1
+    if _assembled(found, unfound, near, MAX_ELLIPSIS_GAP if omissions else 0):
+        return QuoteCheck(quote, "close", tuple(found), assembled=True)
+    # A close match vouches for a quote only if no piece said apart (between omission marks, or a
+    # sentence that is not short) stands nowhere: added, it would be one change among others.
+    if close and not any(omissions or len(words(piece)) >= ASSEMBLED_MIN_WORDS for piece in unfound):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
-    if sentences and sentences[0]:  # some sentences stand, so the others were not said in these words
-        return QuoteCheck(quote, "partial", tuple(sentences[0]), unfound=tuple(sentences[1]))
+    if found and unfound:  # some pieces stand, so the others were not said in these words
+        return QuoteCheck(quote, "partial", tuple(found), unfound=tuple(unfound))
     paraphrases = _paraphrases(library, quote)
     if paraphrases:
         return QuoteCheck(quote, "paraphrase", tuple(paraphrases))

@@ -21,7 +21,7 @@ from retrieval.citations import (
     citation_link,
     cited_span,
 )
-from retrieval.framing import framing
+from retrieval.framing import framing, same_speaker
 from retrieval.highlight import diff_html
 from retrieval.quote_diff import DiffPart
 from retrieval.quotes import verify_quote
@@ -662,21 +662,67 @@ def test_a_source_that_quotes_someone_is_checked_whole_slips_included(library):
 
 
 @pytest.mark.parametrize(
-    ("pasted", "quoted", "credited"),
+    ("pasted", "parts", "credited"),
     [
-        ("He said: ‘We don’t seek to harm anyone.’", "We don’t seek to harm anyone.", ""),  # an apostrophe inside
-        ("A deputy asked Lavrov: «What will the ministry do next?»", "What will the ministry do next?", ""),
-        ("„Wir sind bereit“, sagte er, said The Foreign Ministry", "Wir sind bereit", "Foreign Ministry"),
+        ("He said: ‘We don’t seek to harm anyone.’", ("We don’t seek to harm anyone.",), ""),  # an apostrophe inside
+        ("A deputy asked Lavrov: «What will the ministry do next?»", ("What will the ministry do next?",), ""),
+        ("„Wir sind bereit“, sagte er, said The Foreign Ministry", ("Wir sind bereit",), "Foreign Ministry"),
+        ("“We are ready,” Lavrov said, “but the West is not.”", ("We are ready,", "but the West is not."), "Lavrov"),
+        # quotations inside the quotation are its words, whatever the marks
+        (
+            "‘They oppose the “general line” and “agents of influence”,’ the ministry said.",
+            ("They oppose the “general line” and “agents of influence”,",),
+            "",
+        ),
+        (
+            '"We moved staff to "dangerous" areas, primarily Africa," Lavrov said.',
+            ('We moved staff to "dangerous" areas, primarily Africa,',),
+            "Lavrov",
+        ),
+        (
+            "‘They aim to strengthen BRICS’ resilience against sanctions,’ Lavrov said.",
+            ("They aim to strengthen BRICS’ resilience against sanctions,",),
+            "Lavrov",
+        ),
+        # whom the words around them credit
         (
             "“We are ready to talk,” said Russia’s Foreign Minister Sergey Lavrov.",
-            "We are ready to talk,",
-            "Russia’s Foreign Minister Sergey Lavrov",
+            ("We are ready to talk,",),
+            "Foreign Minister Sergey Lavrov",
         ),
+        (
+            "“We are ready to talk,” said Lavrov’s spokeswoman Maria Zakharova.",
+            ("We are ready to talk,",),
+            "Maria Zakharova",
+        ),
+        ("According to Lavrov’s ministry, “we are ready to talk”", ("we are ready to talk",), ""),
+        ("“We are ready to talk,” Russia’s Foreign Minister told the Duma.", ("We are ready to talk,",), ""),
+        ("“We are ready to talk,” TASS quoted Lavrov as saying.", ("We are ready to talk,",), "Lavrov"),
+        ("“We are ready to talk,” Lavrov later said.", ("We are ready to talk,",), "Lavrov"),
+        ("Peskov said Lavrov had told deputies that “we are ready to talk”.", ("we are ready to talk",), "Lavrov"),
+        ("On Wednesday Lavrov said: “We are ready to talk”", ("We are ready to talk",), "Lavrov"),
+        ("BREAKING: “We are ready to talk”", ("We are ready to talk",), ""),
     ],
 )
-def test_quotation_marks_and_credits_are_read_as_writers_use_them(pasted, quoted, credited):
+def test_quotation_marks_and_credits_are_read_as_writers_use_them(pasted, parts, credited):
     found = framing(pasted)
-    assert (found.quoted, found.credited) == (quoted, credited)
+    assert (found.parts, found.credited) == (parts, credited)
+
+
+@pytest.mark.parametrize(
+    ("credited", "speaker", "same"),
+    [
+        ("Lavrov", "Sergey Lavrov", True),
+        ("Sergei Lavrov", "Sergey Lavrov", True),  # another transliteration
+        ("Foreign Minister Sergey Lavrov", "Sergey Lavrov", True),
+        ("Russian Foreign Ministry", "Foreign Ministry", True),
+        ("Defence Ministry", "Foreign Ministry", False),
+        ("Lavrov", "Foreign Ministry", False),
+        ("Maria Zakharova", "Sergey Lavrov", False),
+    ],
+)
+def test_a_credited_name_names_a_speaker_when_the_words_that_tell_who_agree(credited, speaker, same):
+    assert same_speaker(credited, speaker) == same
 
 
 @pytest.mark.parametrize(
@@ -735,3 +781,66 @@ def test_json_output_stays_one_line_per_quote_whatever_separators_the_text_holds
     (line,) = result.stdout.splitlines()  # U+2028 and U+0085 end a line for splitlines
     item = json.loads(line)
     assert item["verdict"] == "exact" and "\u2028" in item["quote"]
+
+
+def test_a_quotation_split_around_an_invented_part_is_partial_never_close(library):
+    said = "We need to focus on action, not adopt the stance of the offended"
+    for invented in ("We will win this war.", "We will never give up a metre of the Arctic shelf to anyone."):
+        check = verify_quote(library, f"“{said},” Lavrov said, adding: “{invented}”")
+        assert check.verdict == "partial" and check.unfound == (invented,)
+    reversed_order = verify_quote(
+        library, "“This is impossible to do,” Lavrov said. “As for the Arctic Council, no one has kicked us out.”"
+    )
+    assert reversed_order.verdict == "close" and reversed_order.assembled  # both said, in the other order
+    assert [m.text for m in reversed_order.matches] == [
+        "This is impossible to do",
+        "As for the Arctic Council, no one has kicked us out",
+    ]
+
+
+def test_an_invented_sentence_among_long_real_ones_is_partial(library):
+    real = [
+        "Our positions are strong, supported by agreements that regulate our territorial relations.",
+        "We have such agreements with nearly all of our neighbours.",
+        "Therefore, we must continue doing our work.",
+    ]
+    invented = "We will deploy new missiles to the Arctic shelf."
+    check = verify_quote(library, " ".join([*real[:2], invented, real[2]]))
+    assert check.verdict == "partial" and check.unfound == (invented,)
+    assert [m.text for m in check.matches] == [sentence.rstrip(".") for sentence in real]
+
+
+def test_credits_are_checked_on_every_piece_and_against_answerers_only_for_questioners(library):
+    partly = verify_quote(
+        library,
+        "Lavrov said: “A temporary ceasefire and a conflict freeze are unacceptable solutions. "
+        "We will never sit at the table with the Kiev regime under any circumstances.”",
+    )
+    assert partly.verdict == "partial" and partly.miscredited  # the found sentence is the ministry's
+    defence = verify_quote(
+        library, "“A temporary ceasefire and a conflict freeze are unacceptable solutions,” the Defence Ministry said."
+    )
+    assert defence.miscredited
+    question = (
+        "Is it not time for Russia to employ migration regulation more flexibly to advance our national interests?"
+    )
+    slutsky = verify_quote(library, f"Leonid Slutsky asked Lavrov: “{question}”")
+    assert (
+        slutsky.matches[0].credit == "unknown" and not slutsky.miscredited
+    )  # the source says only "State Duma deputy"
+    assert "names the questioner only as “State Duma deputy”" in slutsky.matches[0].credit_note
+    assert verify_quote(library, f"Lavrov said: “{question}”").miscredited
+    mixed = verify_quote(
+        library,
+        "“As for the Arctic Council, no one has kicked us out,” Lavrov said. "
+        "“A temporary ceasefire and a conflict freeze are unacceptable solutions.”",
+    )
+    assert mixed.assembled and mixed.miscredited  # one of its pieces is the ministry's
+
+
+def test_quoted_as_saying_is_a_credit_not_a_paraphrase(library):
+    check = verify_quote(
+        library,
+        "“A temporary ceasefire and a conflict freeze are unacceptable solutions,” TASS quoted Lavrov as saying.",
+    )
+    assert check.verdict == "exact" and check.framing.credited == "Lavrov" and check.miscredited
