@@ -19,16 +19,23 @@ _CLOSERS = {"“": "”", "„": "“”", "«": "»", "‘": "’", '"': '"'}
 _OPENS_AFTER = ' \t\n([{—–-/“„«‘"'  # what may stand before an opening ‘ or "
 _ENDS_QUOTATION = ",.;:!?…—–)"  # what stands before a closing ’ that is no apostrophe
 # Verbs of saying, by which the words around a quotation credit someone with it.
-_SAYING = (
-    r"(?i:said|says|say|saying|told|tells|added|adds|stated|states|noted|notes|stressed|emphasi[sz]ed|argued"
+_VERBS = (
+    r"said|says|say|saying|told|tells|added|adds|stated|states|noted|notes|stressed|emphasi[sz]ed|argued"
     r"|claimed|insisted|remarked|warned|declared|explained|replied|answered|asked|wrote|writes|recalled|observed"
-    r"|announced|commented|continued|concluded|pointed out|according to)"
+    r"|announced|commented|continued|concluded|pointed out"
 )
+_SAYING = rf"(?i:{_VERBS}|according to)"
 _NAME_WORD = r"[A-Z][\w’'.-]*"
 # A name of capitalised words ("Sergey Lavrov", "Russia’s Foreign Minister Sergey Lavrov").
 _NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD})*"
 # Words between a name and its verb: "Lavrov later said", "Lavrov has said", "was quoted as saying".
 _BETWEEN = r"(?:\s+(?i:later|also|then|once|earlier|recently|previously|further|has|had|was|is|would|quoted as))*"
+# A name phrase that ends in a title names an office, not a person ("Russia’s Foreign Minister").
+_TITLES = frozenset((
+    "minister", "ministers", "president", "premier", "deputy", "spokesman", "spokeswoman", "spokesperson",
+    "ambassador", "envoy", "secretary", "chairman", "chairwoman", "speaker", "senator", "director", "general",
+    "head", "chief", "official", "officials", "diplomat", "mr", "mrs", "ms", "dr", "sir",
+))  # fmt: skip
 _CREDITS = (
     # "TASS quoted Lavrov as saying": the one quoted, not the one quoting
     re.compile(rf"\bquoted\s+(?P<name>{_NAME})\s+as\s+saying"),
@@ -36,21 +43,16 @@ _CREDITS = (
     re.compile(rf"(?P<name>{_NAME})(?:,[^,“”\"]{{1,80}},|,)?{_BETWEEN}\s+{_SAYING}\b"),
     # "said Lavrov", "according to the Kremlin"; not "asked Lavrov", "told Lavrov", where the name
     # after the verb is whom the words were said to
-    # "said Lavrov’s spokeswoman Maria Zakharova"
+    # "said Lavrov’s spokeswoman Maria Zakharova", "said Kremlin spokesman Dmitry Peskov"
     re.compile(
         rf"\b(?!(?i:told|tells|asked|asks)\b){_SAYING}\s+(?:the\s+)?"
-        rf"(?:{_NAME_WORD}[’']s\s+(?:[a-z-]+,?\s+){{1,3}})?(?P<name>{_NAME})"
+        rf"(?:{_NAME_WORD}[’']s\s+(?:[a-z-]+,?\s+){{1,3}}|{_NAME}\s+(?:{'|'.join(_TITLES)}),?\s+)?(?P<name>{_NAME})"
     ),
     # "Lavrov: “…”"
     re.compile(rf"^\s*(?P<name>{_NAME})\s*:", re.M),
 )
+_REPORTED = re.compile(rf"\b(?i:{_VERBS})\b")
 _SAYS_SO = re.compile(rf"\b{_SAYING}\b|^\s*{_NAME}\s*:", re.M)
-# A name phrase that ends in a title names an office, not a person ("Russia’s Foreign Minister").
-_TITLES = frozenset((
-    "minister", "ministers", "president", "premier", "deputy", "spokesman", "spokeswoman", "spokesperson",
-    "ambassador", "envoy", "secretary", "chairman", "chairwoman", "speaker", "senator", "director", "general",
-    "head", "chief", "official", "officials", "diplomat", "mr", "mrs", "ms", "dr", "sir",
-))  # fmt: skip
 # Capitalised words that name no one: days, months, and the labels of a headline or a transcript.
 _NOT_PEOPLE = frozenset((
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
@@ -156,13 +158,19 @@ def credited_name(writers: str, quotations: list[tuple[int, int]]) -> str:
     Lavrov told deputies that “…”" credits Lavrov)."""
 
     def distance(span: tuple[int, int]) -> int:
+        """Characters from the credit to the nearest quotation; -1 for one that introduces it ("Lavrov said: “…”")."""
+        if any(writers[span[1] : start].strip() == ":" for start, _ in quotations):
+            return -1
         return min(max(start - span[1], span[0] - end, 0) for start, end in quotations)
 
+    # "According to TASS" beside another verb of saying ("“…,” the minister said, according to TASS")
+    # names the one who reported the words, not the one who said them.
+    reported = _REPORTED.search(writers) is not None
     found = []
     for pattern in _CREDITS:
         for match in pattern.finditer(writers):
             name = _person(match["name"])
-            if name:
+            if name and not (reported and re.match(r"(?i)according to", match[0])):
                 found.append((distance(match.span()), match.start(), name))
     return min(found)[2] if found else ""
 

@@ -7,8 +7,8 @@ Verdicts, strongest first:
   words in square brackets standing for the source's), added or changed; a
   word-level diff shows how, and one changed word may reverse the meaning. Or
   assembled: each sentence stands in the library, exactly or closely, but apart;
-- partial: some sentences stand in the library, exactly or closely, and the others
-  nowhere in these words: part of the quote was not said so;
+- partial: some pieces (sentences, or stretches between omission marks) stand in the
+  library, exactly or closely, and the others nowhere in these words;
 - paraphrase: no close wording, but a sentence says something similar; never a
   quotation, and its diff flags a figure or negation that differs as for close;
 - not_found: no close wording, and no sentence similar enough in meaning to call it a paraphrase.
@@ -63,8 +63,8 @@ VERDICT_TEXT = {
     "exact": "Exact: these words are in the library.",
     "close": "Close: the source's wording differs; check every marked change, since one word can reverse the meaning.",
     "partial": (
-        "Partly found: some sentences stand in the library, as each match shows, but no place has the others "
-        "in these words. Not a quotation."
+        "Partly found: parts of the quote stand in the library, as each match shows, but no place has the "
+        "others in these words. Not a quotation."
     ),
     "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
     "not_found": "Not found: no passage has this wording, and none is close enough in meaning to be a paraphrase.",
@@ -172,7 +172,7 @@ class QuoteCheck:
     matches: tuple[QuoteMatch, ...]
     assembled: bool = False  # its sentences stand in the library, but apart: one match per sentence, in order
     framing: Framing | None = None  # the writer's words around the quotation, set aside
-    unfound: tuple[str, ...] = ()  # with verdict "partial": the quote's sentences that no place has in these words
+    unfound: tuple[str, ...] = ()  # with verdict "partial": the quote's pieces that no place has in these words
 
     @property
     def miscredited(self) -> bool:
@@ -453,16 +453,15 @@ def _strength(check: QuoteCheck) -> tuple[int, float]:
 
 def _verify_pasted(library: Library, pasted: str) -> QuoteCheck:
     """The verdict on a pasted quote. Unless its words stand as pasted, a quotation credited to
-    someone by the words around it ("“…,” Lavrov said") is judged by the words inside its marks,
-    when they do as well: the rest is the writer's. Each match then says whether the source gives
-    its words to the person credited."""
+    someone by the words around it ("“…,” Lavrov said") is judged by the words inside its marks
+    alone, when those around them are the writer's (see ``_frame_is_the_writers``): a match of the
+    whole paste would pass the writer's words off as the speaker's. Each match then says whether
+    the source gives its words to the person credited."""
     whole = _verify(library, _check_quote(pasted))
     credit = framing(pasted) if whole.verdict != "exact" else None
     if credit is None or not _frame_is_the_writers(whole, credit):
         return whole
     inner = _verify(library, _check_quote(credit.quoted))
-    if _strength(inner) > _strength(whole):
-        return whole
     if inner.verdict not in ("exact", "close", "partial"):  # similar words are no one's words to credit
         return replace(inner, framing=credit)
     matches = tuple(_credited(library, match, credit.credited) for match in inner.matches)

@@ -702,6 +702,9 @@ def test_a_source_that_quotes_someone_is_checked_whole_slips_included(library):
         ("Peskov said Lavrov had told deputies that “we are ready to talk”.", ("we are ready to talk",), "Lavrov"),
         ("On Wednesday Lavrov said: “We are ready to talk”", ("We are ready to talk",), "Lavrov"),
         ("BREAKING: “We are ready to talk”", ("We are ready to talk",), ""),
+        ("“We are ready to talk,” the minister said, according to TASS.", ("We are ready to talk,",), ""),
+        ("Lavrov said: “We are ready to talk.” Putin said nothing.", ("We are ready to talk.",), "Lavrov"),
+        ("“We are ready to talk,” said Kremlin spokesman Dmitry Peskov.", ("We are ready to talk,",), "Dmitry Peskov"),
     ],
 )
 def test_quotation_marks_and_credits_are_read_as_writers_use_them(pasted, parts, credited):
@@ -844,3 +847,9 @@ def test_quoted_as_saying_is_a_credit_not_a_paraphrase(library):
         "“A temporary ceasefire and a conflict freeze are unacceptable solutions,” TASS quoted Lavrov as saying.",
     )
     assert check.verdict == "exact" and check.framing.credited == "Lavrov" and check.miscredited
+
+
+def test_a_split_quotation_partly_found_keeps_the_writers_words_out_and_its_credit(library):
+    check = verify_quote(library, "“We have created a new department,” Peskov said, “the Second Asian Department.”")
+    assert check.verdict == "partial" and check.unfound == ("the Second Asian Department.",)  # it is "African"
+    assert check.matches[0].text == "We have created a new department" and check.miscredited
