@@ -32,7 +32,15 @@ from retrieval.citations import (
 )
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import answer_sentence_html, cite_link, diff_html, escaped, highlighted_html, label_text
-from retrieval.quotes import ASSEMBLED_TEXT, MISCREDITED_TEXT, MIXED_TEXT, VERDICT_TEXT, QuoteCheck, verify_quote
+from retrieval.quotes import (
+    ASSEMBLED_TEXT,
+    MISCREDITED_TEXT,
+    MIXED_TEXT,
+    VERDICT_TEXT,
+    QuoteCheck,
+    QuoteMatch,
+    verify_quote,
+)
 
 HELP = """
 **Ask** a question in your own words. Verbatim finds the passages of the library
@@ -431,8 +439,8 @@ def show_check(library: Library, check: QuoteCheck) -> None:
     """The verdict on a quote and every place that supports it."""
     banner = {"exact": st.success, "close": st.warning, "paraphrase": st.info}.get(check.verdict, st.error)
     (st.error if check.assembled else banner)(check.message)
-    for sentence in check.unfound:
-        st.error(label_text(f"Not in the library in these words: “{sentence}”"))
+    for piece in check.unfound:
+        st.error(label_text(f"Not in the library in these words: “{piece.text}”"))
     if check.miscredited:
         st.error(label_text(MISCREDITED_TEXT.format(credited=check.framing.credited)))
     if check.framing:
@@ -440,25 +448,34 @@ def show_check(library: Library, check: QuoteCheck) -> None:
             label_text(f"Checked: the words in quotation marks. The writer's words around them: {check.framing.frame}")
         )
     for match in check.matches:
-        passage = match.passage
-        role = "the questioner's words, not the official's" if match.role == "question" else match.role
-        with st.container(border=True):
-            cited = escaped(match.citation)
-            link = cite_link(passage, match.link_start, match.end, match.citation) if passage else cited
-            html_block(
-                f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
-                f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>"
-            )
-            if match.role == "mixed":
-                st.warning(MIXED_TEXT)
-            if match.credit_note:
-                (st.warning if match.miscredited else st.info)(label_text(match.credit_note))
-            for change in (*match.meaning_changes, *match.editors_words):
-                st.error(label_text(change))  # the quote's and the source's words, shown as typed
-            if check.verdict in ("close", "partial", "paraphrase"):
-                st.markdown(f'<p class="quote-diff">{diff_html(match.diff)}</p>', unsafe_allow_html=True)
-            shown = highlighted_html(passage.text, passage.start, [(match.start, match.end)]) if passage else ""
-            html_block(f'<div class="passage">{shown or escaped(match.text)}</div>')
+        show_match(match, with_diff=check.verdict in ("close", "partial", "paraphrase"))
+    for piece in check.unfound:
+        if piece.nearest:
+            st.caption(label_text(f"The nearest the library has to “{piece.text}”, and no quotation of it:"))
+            show_match(piece.nearest, with_diff=True)
+
+
+def show_match(match: QuoteMatch, with_diff: bool) -> None:
+    """One place found for a quote: its citation link, speaker, warnings, diff and passage."""
+    passage = match.passage
+    role = "the questioner's words, not the official's" if match.role == "question" else match.role
+    with st.container(border=True):
+        cited = escaped(match.citation)
+        link = cite_link(passage, match.link_start, match.end, match.citation) if passage else cited
+        html_block(
+            f"<b>{link}</b><br><small>Speaker: <b>{escaped(match.speaker or 'unattributed')}</b>"
+            f" ({escaped(role or 'outside any passage')}) · similarity {match.similarity:.2f}</small>"
+        )
+        if match.role == "mixed":
+            st.warning(MIXED_TEXT)
+        if match.credit_note:
+            (st.warning if match.miscredited else st.info)(label_text(match.credit_note))
+        for change in (*match.meaning_changes, *match.editors_words):
+            st.error(label_text(change))  # the quote's and the source's words, shown as typed
+        if with_diff:
+            st.markdown(f'<p class="quote-diff">{diff_html(match.diff)}</p>', unsafe_allow_html=True)
+        shown = highlighted_html(passage.text, passage.start, [(match.start, match.end)]) if passage else ""
+        html_block(f'<div class="passage">{shown or escaped(match.text)}</div>')
 
 
 def open_citation(library: Library, citation: PastedCitation) -> bool:

@@ -15,7 +15,7 @@ from index.settings import add_location_options
 from retrieval import MODES, ROLE_FILTERS, Answer, Library, ask
 from retrieval.compare import Comparison, compare
 from retrieval.errors import QueryError
-from retrieval.quotes import MISCREDITED_TEXT, MIXED_TEXT, QuoteCheck, verify_quote
+from retrieval.quotes import MISCREDITED_TEXT, MIXED_TEXT, QuoteCheck, QuoteMatch, verify_quote
 from retrieval.records import passage_item
 
 # Characters that end a line for Python's splitlines but not in JSON Lines: escaped in --json output.
@@ -85,19 +85,30 @@ def format_check(check: QuoteCheck) -> str:
         lines.insert(1, f"Around it, the writer's words: {check.framing.frame}")
     if check.miscredited:
         lines.append("! " + MISCREDITED_TEXT.format(credited=check.framing.credited))
-    lines += [f"! Not in the library in these words: “{sentence}”" for sentence in check.unfound]
+    lines += [f"! Not in the library in these words: “{piece.text}”" for piece in check.unfound]
     for match in check.matches:
-        who = f"{match.speaker or 'unattributed'} ({match.role or 'outside any passage'})"
-        lines.append(f"  {match.citation} — {who}, similarity {match.similarity:.2f}")
-        if match.role == "mixed":
-            lines.append(f"  ! {MIXED_TEXT}")
-        if match.credit_note:
-            lines.append(f"  {'!' if match.miscredited else '·'} {match.credit_note}")
-        lines += [f"  ! {change}" for change in (*match.meaning_changes, *match.editors_words)]
-        lines.append(textwrap.indent(textwrap.fill(match.text, 96), "     "))
-        changes = [d for d in match.diff if d.op != "equal"]
-        lines += [f"     {d.op}: quote “{d.quote}” / source “{d.source}”" for d in changes]
+        lines += _match_lines(match)
+    for piece in check.unfound:
+        if piece.nearest:
+            lines += [
+                f"The nearest the library has to “{piece.text}”, and no quotation of it:",
+                *_match_lines(piece.nearest),
+            ]
     return "\n".join(lines)
+
+
+def _match_lines(match: QuoteMatch) -> list[str]:
+    """One place found for a quote: citation, speaker, warnings, its words and how the quote differs."""
+    who = f"{match.speaker or 'unattributed'} ({match.role or 'outside any passage'})"
+    lines = [f"  {match.citation} — {who}, similarity {match.similarity:.2f}"]
+    if match.role == "mixed":
+        lines.append(f"  ! {MIXED_TEXT}")
+    if match.credit_note:
+        lines.append(f"  {'!' if match.miscredited else '·'} {match.credit_note}")
+    lines += [f"  ! {change}" for change in (*match.meaning_changes, *match.editors_words)]
+    lines.append(textwrap.indent(textwrap.fill(match.text, 96), "     "))
+    changes = [d for d in match.diff if d.op != "equal"]
+    return lines + [f"     {d.op}: quote “{d.quote}” / source “{d.source}”" for d in changes]
 
 
 def json_line(item: dict) -> str:

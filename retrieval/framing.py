@@ -108,14 +108,16 @@ def _opens(pasted: str, at: int) -> bool:
     return mark not in '‘"' or (before in _OPENS_AFTER and not after.isspace())
 
 
-def _quotations(pasted: str) -> list[tuple[int, int]]:
-    """Spans, marks included, of the outermost quotations: quotations inside them ("the “general line”")
-    are part of their words. A ’ between a word and a space closes a ‘…’ only when no ’ later in the
-    text closes it for sure, after a comma or a stop (‘…BRICS’ resilience…,’ he said)."""
+def _quotations(pasted: str) -> tuple[str, list[tuple[int, int]]]:
+    """The pasted text and the spans, marks included, of its outermost quotations: quotations inside
+    them ("the “general line”") are part of their words. A ’ between a word and a space closes a ‘…’
+    only when no ’ later in the text closes it for sure, after a comma or a stop (‘…BRICS’ resilience…,’
+    he said). A text with one mark and no pair ("Lavrov said: “We are…", "…are ready.” Lavrov said")
+    is returned with the other mark added at the end or the start, as a half-copied quotation reads."""
     strong_after = [False] * (len(pasted) + 1)  # whether a sure closing ’ stands at or after each place
     for at in range(len(pasted) - 1, -1, -1):
         strong_after[at] = strong_after[at + 1] or (pasted[at] == "’" and _sure_closing(pasted, at))
-    spans, open_marks = [], []  # (mark, where) of the quotations open at this point
+    spans, open_marks, lone_closers = [], [], []  # open: (mark, where) of the quotations open at this point
     for at, mark in enumerate(pasted):
         if open_marks and _closes(pasted, at, open_marks[-1][0], strong_after[at + 1]):
             _, start = open_marks.pop()
@@ -123,7 +125,15 @@ def _quotations(pasted: str) -> list[tuple[int, int]]:
                 spans.append((start, at + 1))
         elif _opens(pasted, at):
             open_marks.append((mark, at))
-    return spans
+        elif mark in "”»" or (mark == "’" and _sure_closing(pasted, at)):
+            lone_closers.append(mark)
+    if not spans and len(open_marks) == 1 and not lone_closers:
+        mark, start = open_marks[0]
+        return pasted + _CLOSERS[mark][-1], [(start, len(pasted) + 1)]
+    if not spans and not open_marks and len(lone_closers) == 1:
+        opener = next(opens for opens, closes in _CLOSERS.items() if lone_closers[0] in closes)
+        return opener + pasted, [(0, pasted.index(lone_closers[0]) + 2)]
+    return pasted, spans
 
 
 def _person(name: str) -> str:
@@ -181,7 +191,8 @@ def framing(pasted: str) -> Framing | None:
     someone, by a verb of saying ("said", "according to") or a label ("Lavrov: “…”"). Words in
     marks that nobody is said to have said ("the so-called “rules-based order”") are the
     speaker's own quoting, part of the quote."""
-    quotations = [(s, e) for s, e in _quotations(pasted) if words(pasted[s + 1 : e - 1])]
+    pasted, spans = _quotations(pasted)
+    quotations = [(s, e) for s, e in spans if words(pasted[s + 1 : e - 1])]
     if sum(len(words(pasted[s + 1 : e - 1])) for s, e in quotations) < SHINGLE:
         return None
     writers = pasted

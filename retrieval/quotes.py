@@ -164,6 +164,20 @@ class QuoteMatch:
 
 
 @dataclass(frozen=True)
+class Unfound:
+    """A piece of a partly found quote that no place has in these words, with the nearest the library has
+    to it: close wording too changed for so short a piece, or a paraphrase. What the source says
+    instead, perhaps."""
+
+    text: str
+    nearest: QuoteMatch | None = None
+
+    def to_dict(self) -> dict:
+        """The JSON item of ``unfound`` in ``python -m retrieval cite --json``."""
+        return {"text": self.text, "nearest": self.nearest.to_dict() if self.nearest else None}
+
+
+@dataclass(frozen=True)
 class QuoteCheck:
     """The verdict on a quote and the evidence for it, best match first."""
 
@@ -172,7 +186,7 @@ class QuoteCheck:
     matches: tuple[QuoteMatch, ...]
     assembled: bool = False  # its sentences stand in the library, but apart: one match per sentence, in order
     framing: Framing | None = None  # the writer's words around the quotation, set aside
-    unfound: tuple[str, ...] = ()  # with verdict "partial": the quote's pieces that no place has in these words
+    unfound: tuple[Unfound, ...] = ()  # with verdict "partial": the quote's pieces no place has in these words
 
     @property
     def miscredited(self) -> bool:
@@ -193,7 +207,7 @@ class QuoteCheck:
             "quote": self.quote,
             "verdict": self.verdict,
             "assembled": self.assembled,
-            "unfound": list(self.unfound),
+            "unfound": [piece.to_dict() for piece in self.unfound],
             "frame": self.framing.frame if self.framing else "",
             "credited": self.framing.credited if self.framing else "",
             "miscredited": self.miscredited,
@@ -561,7 +575,7 @@ def _piece_spans(quote: str) -> list[tuple[int, int]]:
     return [] if len(pieces) < 2 or weak_start is not None else [(start, end) for start, end in pieces]
 
 
-def _apart(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[str]]:
+def _apart(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[Unfound]]:
     """Each piece of the quote (see ``_piece_spans``) checked on its own: the matches of the pieces that
     stand in the library and the words of those that stand nowhere in these words, in the quote's order.
     A weak piece between omission marks ("“We are ready,” he said, “…”") counts only where it stands
@@ -573,19 +587,20 @@ def _apart(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[
     for number, piece in enumerate(pieces):
         if _weak(piece) and len(words(piece)) >= SHINGLE:  # fewer words cannot be looked up
             match = _standing_near(library, piece, places)
-            results[number] = ([match], []) if match else ([], [piece])
+            results[number] = ([match], []) if match else ([], [Unfound(piece)])
     return [m for found, _ in results for m in found], [piece for _, unfound in results for piece in unfound]
 
 
-def _piece_checked(library: Library, piece: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[str]]:
+def _piece_checked(library: Library, piece: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[Unfound]]:
     """A piece's match if it stands, exactly, or closely when not short (the one inside ``near`` if any);
-    for a piece partly found, its matches and the words found nowhere; else the piece, unfound."""
+    for a piece partly found, its matches and the words found nowhere; else the piece, unfound, with the
+    nearest wording or sentence in meaning if any."""
     check = _verify(library, piece)
     if check.verdict in (("exact",) if len(words(piece)) < ASSEMBLED_MIN_WORDS else ("exact", "close")):
         return [next((match for match in check.matches if _within(match, near)), check.matches[0])], []
     if check.verdict == "partial":
         return list(check.matches), list(check.unfound)
-    return [], [piece]
+    return [], [Unfound(piece, check.matches[0] if check.verdict in ("close", "paraphrase") else None)]
 
 
 def _standing_near(library: Library, piece: str, places: list[QuoteMatch]) -> QuoteMatch | None:
@@ -653,7 +668,7 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
         return QuoteCheck(quote, "close", tuple(found), assembled=True)
     # A close match vouches for a quote only if no piece said apart (between omission marks, or a
     # sentence that is not short) stands nowhere: added, it would be one change among others.
-    if close and not any(omissions or len(words(piece)) >= ASSEMBLED_MIN_WORDS for piece in unfound):
+    if close and not any(omissions or len(words(piece.text)) >= ASSEMBLED_MIN_WORDS for piece in unfound):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
     if found and unfound:  # some pieces stand, so the others were not said in these words
         return QuoteCheck(quote, "partial", tuple(found), unfound=tuple(unfound))

@@ -237,6 +237,14 @@ def test_cite_page_lists_the_sentences_no_one_said(bundled_index, monkeypatch):
     assert "Sergey Lavrov" in html and "<del>kicked</del>" in html  # the sentence found, with its changes
 
 
+def test_cite_page_shows_the_nearest_wording_to_a_sentence_not_found(bundled_index, monkeypatch):
+    pasted = "As for the Arctic Council, no one has kicked us out. Maia Sandu holds Moldovan citizenship."
+    app = quote_checked_on_cite_page(bundled_index, monkeypatch, pasted)
+    assert any(c.value.startswith("The nearest the library has to") for c in app.caption)
+    html = page_html(app)
+    assert "<del>Romanian</del>" in html and "<ins>Moldovan</ins>" in html
+
+
 def test_cite_page_opens_a_citation_link_with_the_words_marked(bundled_index, library, monkeypatch):
     monkeypatch.setenv("VERBATIM_INDEX", str(bundled_index))
     monkeypatch.syspath_prepend(str(PROJECT_ROOT))

@@ -705,6 +705,9 @@ def test_a_source_that_quotes_someone_is_checked_whole_slips_included(library):
         ("“We are ready to talk,” the minister said, according to TASS.", ("We are ready to talk,",), ""),
         ("Lavrov said: “We are ready to talk.” Putin said nothing.", ("We are ready to talk.",), "Lavrov"),
         ("“We are ready to talk,” said Kremlin spokesman Dmitry Peskov.", ("We are ready to talk,",), "Dmitry Peskov"),
+        # half-copied: one mark, the other taken as at the end or the start
+        ("Lavrov said: “We are ready to talk.", ("We are ready to talk.",), "Lavrov"),
+        ("We are ready to talk.” Lavrov said.", ("We are ready to talk.",), "Lavrov"),
     ],
 )
 def test_quotation_marks_and_credits_are_read_as_writers_use_them(pasted, parts, credited):
@@ -755,14 +758,14 @@ def test_cite_command_line_shows_the_writers_words_and_a_miscredit(bundled_index
     assert item["matches"][0]["speaker"] == "Sergey Lavrov" and item["matches"][0]["miscredited"]
     invented = "The volcano museum in Reykjavik has asked us for seventeen purple umbrellas."
     partly = run("retrieval", "cite", f"{STAND_OUR_GROUND} {invented}", "--json", "--index", str(bundled_index))
-    assert json.loads(partly.stdout)["unfound"] == [invented]
+    assert [piece["text"] for piece in json.loads(partly.stdout)["unfound"]] == [invented]
 
 
 def test_a_quote_with_a_sentence_no_one_said_is_partly_found_never_vouched_for(library):
     said = "As for the Arctic Council, no one has kicked us out."
     invented = "Our delegation will travel to the volcano festival in Lisbon next summer."
     check = verify_quote(library, f"{said} {invented}")
-    assert check.verdict == "partial" and check.unfound == (invented,)
+    assert check.verdict == "partial" and [piece.text for piece in check.unfound] == [invented]
     (match,) = check.matches
     assert match.text == said.rstrip(".") and match.speaker == "Sergey Lavrov"
     assert source_text(match.document.source)[match.start : match.end] == match.text
@@ -790,7 +793,7 @@ def test_a_quotation_split_around_an_invented_part_is_partial_never_close(librar
     said = "We need to focus on action, not adopt the stance of the offended"
     for invented in ("We will win this war.", "We will never give up a metre of the Arctic shelf to anyone."):
         check = verify_quote(library, f"“{said},” Lavrov said, adding: “{invented}”")
-        assert check.verdict == "partial" and check.unfound == (invented,)
+        assert check.verdict == "partial" and [piece.text for piece in check.unfound] == [invented]
     reversed_order = verify_quote(
         library, "“This is impossible to do,” Lavrov said. “As for the Arctic Council, no one has kicked us out.”"
     )
@@ -809,7 +812,7 @@ def test_an_invented_sentence_among_long_real_ones_is_partial(library):
     ]
     invented = "We will deploy new missiles to the Arctic shelf."
     check = verify_quote(library, " ".join([*real[:2], invented, real[2]]))
-    assert check.verdict == "partial" and check.unfound == (invented,)
+    assert check.verdict == "partial" and [piece.text for piece in check.unfound] == [invented]
     assert [m.text for m in check.matches] == [sentence.rstrip(".") for sentence in real]
 
 
@@ -849,7 +852,30 @@ def test_quoted_as_saying_is_a_credit_not_a_paraphrase(library):
     assert check.verdict == "exact" and check.framing.credited == "Lavrov" and check.miscredited
 
 
+def test_a_quotation_copied_without_its_closing_mark_is_still_taken_apart(library):
+    check = verify_quote(library, "Lavrov said: “We have created a new department, the Second African Department.")
+    assert check.verdict == "exact" and check.framing.credited == "Lavrov" and not check.miscredited
+
+
 def test_a_split_quotation_partly_found_keeps_the_writers_words_out_and_its_credit(library):
     check = verify_quote(library, "“We have created a new department,” Peskov said, “the Second Asian Department.”")
-    assert check.verdict == "partial" and check.unfound == ("the Second Asian Department.",)  # it is "African"
+    assert check.verdict == "partial" and [piece.text for piece in check.unfound] == [
+        "the Second Asian Department."
+    ]  # it is "African"
     assert check.matches[0].text == "We have created a new department" and check.miscredited
+
+
+def test_a_piece_not_found_comes_with_the_nearest_wording_the_library_has(library):
+    check = verify_quote(
+        library, "As for the Arctic Council, no one has kicked us out. Maia Sandu holds Moldovan citizenship."
+    )
+    assert check.verdict == "partial"
+    (piece,) = check.unfound
+    assert (
+        piece.text == "Maia Sandu holds Moldovan citizenship."
+        and piece.nearest.text == "Maia Sandu holds Romanian citizenship"
+    )
+    assert [(d.op, d.quote, d.source) for d in piece.nearest.diff if d.op != "equal"] == [
+        ("changed", "Moldovan", "Romanian")
+    ]
+    assert piece.to_dict()["nearest"]["citation"] == piece.nearest.citation
