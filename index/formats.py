@@ -288,6 +288,8 @@ def _without_running_lines(pages: list[str]) -> list[str]:
 def docx_text(path: Path, data: bytes) -> Extracted:
     """The paragraphs of a Word document, headings and tables included, one per line, then its notes."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
+        if data.startswith(b"PK\x03\x04"):  # a zip's first entry, without the directory at its end
+            raise DocumentError(str(path), "is a Word document cut short or damaged; copy or save it again")
         raise DocumentError(str(path), "is not a Word (.docx) document, whatever its name says")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(member.file_size for member in archive.infolist())

@@ -259,6 +259,7 @@ def test_the_same_content_is_recognised_and_a_same_name_replaces(library_dirs):
         ("empty.txt", b"", "is empty"),
         ("picture.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "is not a PDF"),
         ("notes.docx", b"just some text pretending", "is not a Word"),
+        ("cut.docx", PORT_DOCX[: len(PORT_DOCX) // 2], "is a Word document cut short or damaged"),
         ("binary.txt", b"abc\x00\x01\x02" * 100, "looks binary"),
         ("latin1.txt", "Déclaration du ministre à Genève".encode("latin-1"), "not valid UTF-8"),
         ("windows.txt", "Answer: The ferry runs.".encode("utf-16"), "is UTF-16 text; re-save it with UTF-8"),
