@@ -41,11 +41,11 @@ _CREDITS = (
     re.compile(rf"\bquoted\s+(?P<name>{_NAME})\s+as\s+saying"),
     # "Lavrov said", "Sergey Lavrov, the foreign minister, told deputies", "Lavrov has said"
     re.compile(rf"(?P<name>{_NAME})(?:,[^,“”\"]{{1,80}},|,)?{_BETWEEN}\s+{_SAYING}\b"),
-    # "said Lavrov", "according to the Kremlin"; not "asked Lavrov", "told Lavrov", where the name
-    # after the verb is whom the words were said to
-    # "said Lavrov’s spokeswoman Maria Zakharova", "said Kremlin spokesman Dmitry Peskov"
+    # "said Lavrov", "according to the Kremlin", "said Lavrov’s spokeswoman Maria Zakharova", "said
+    # Kremlin spokesman Dmitry Peskov"; not "asked Lavrov", "told Lavrov", whom the words were said to,
+    # nor after a word ("Lavrov said Russia is “…”", "he said Moscow"), whose speaker comes before the verb
     re.compile(
-        rf"\b(?!(?i:told|tells|asked|asks)\b){_SAYING}\s+(?:the\s+)?"
+        rf"(?<![\w’'.]\s)\b(?!(?i:told|tells|asked|asks)\b){_SAYING}\s+(?:the\s+)?"
         rf"(?:{_NAME_WORD}[’']s\s+(?:[a-z-]+,?\s+){{1,3}}|{_NAME}\s+(?:{'|'.join(_TITLES)}),?\s+)?(?P<name>{_NAME})"
     ),
     # "Lavrov: “…”"
@@ -69,6 +69,7 @@ class Framing:
     parts: tuple[str, ...]  # the words inside each pair of marks, in order
     frame: str  # the pasted text with each quoted part shown as “…”: the writer's words
     credited: str  # the name the writer credits ("Lavrov"); "" for "he said", a title alone or no name
+    credit: str = ""  # the writer's words that credit it ("Lavrov said")
 
     @property
     def quoted(self) -> str:
@@ -161,9 +162,10 @@ def name_words(name: str) -> list[str]:
     ]
 
 
-def credited_name(writers: str, quotations: list[tuple[int, int]]) -> str:
-    """The name the writer's words around the quotations credit ("Lavrov" in “…,” Lavrov said); "" when
-    they credit no one by name ("he said", "the foreign minister said"). ``writers`` is the pasted text
+def credited_name(writers: str, quotations: list[tuple[int, int]]) -> tuple[str, str]:
+    """The name the writer's words around the quotations credit ("Lavrov" in “…,” Lavrov said) and the
+    words that credit it ("Lavrov said"); "" for both when they credit no one by name ("he said", "the
+    foreign minister said"). ``writers`` is the pasted text
     with the quotations blanked out; of several credits, the one nearest a quotation wins ("Peskov said
     Lavrov told deputies that “…”" credits Lavrov)."""
 
@@ -181,8 +183,8 @@ def credited_name(writers: str, quotations: list[tuple[int, int]]) -> str:
         for match in pattern.finditer(writers):
             name = _person(match["name"])
             if name and not (reported and re.match(r"(?i)according to", match[0])):
-                found.append((distance(match.span()), match.start(), name))
-    return min(found)[2] if found else ""
+                found.append((distance(match.span()), match.start(), name, match[0]))
+    return min(found)[2:] if found else ("", "")
 
 
 def framing(pasted: str) -> Framing | None:
@@ -205,7 +207,7 @@ def framing(pasted: str) -> Framing | None:
         frame += [pasted[last:start], "“…”"]
         last = end
     parts = tuple(pasted[s + 1 : e - 1].strip() for s, e in quotations)
-    return Framing(parts, " ".join("".join([*frame, pasted[last:]]).split()), credited_name(writers, quotations))
+    return Framing(parts, " ".join("".join([*frame, pasted[last:]]).split()), *credited_name(writers, quotations))
 
 
 def same_speaker(credited: str, speaker: str) -> bool:

@@ -499,18 +499,22 @@ def _credited(library: Library, match: QuoteMatch, name: str) -> QuoteMatch:
 
 def _frame_is_the_writers(whole: QuoteCheck, credit: Framing) -> bool:
     """Whether the words around the quotation are the writer's, not the source's: the quote as pasted
-    has no close match, or its close match has at least half of them as words added or changed.
-    Otherwise the marks are the source's own quoting, pasted with a slip ("…the Kiev regime across
-    the board and “as long as it takes,” as Prime Minister Giorgia Meloni likes to say")."""
+    has no close match, or its close match has the words that credit someone ("Putin said"), else at
+    least half of the words around the marks, as words added or changed. Otherwise the marks are the
+    source's own quoting, pasted with a slip ("…the Kiev regime across the board and “as long as it
+    takes,” as Prime Minister Giorgia Meloni likes to say")."""
     if whole.verdict != "close" or whole.assembled:
         return True
     # The speaker's name matches the transcript's label before the words ("Sergey Lavrov: …"),
     # which no one says: it is no sign that the words around the marks are the source's.
     label = {form for *_, form in words(whole.matches[0].speaker)}
-    around = Counter(form for *_, form in words(credit.frame) if form not in label)
     diff = whole.matches[0].diff
     added = Counter(form for part in diff if part.op in ("added", "changed") for *_, form in words(part.quote))
-    return 2 * sum((around & added).values()) >= sum(around.values())
+    for writers in (credit.credit, credit.frame):
+        own = Counter(form for *_, form in words(writers) if form not in label)
+        if own and 2 * sum((own & added).values()) >= sum(own.values()):
+            return True
+    return False
 
 
 def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:

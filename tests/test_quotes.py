@@ -705,6 +705,7 @@ def test_a_source_that_quotes_someone_is_checked_whole_slips_included(library):
         ("“We are ready to talk,” the minister said, according to TASS.", ("We are ready to talk,",), ""),
         ("Lavrov said: “We are ready to talk.” Putin said nothing.", ("We are ready to talk.",), "Lavrov"),
         ("“We are ready to talk,” said Kremlin spokesman Dmitry Peskov.", ("We are ready to talk,",), "Dmitry Peskov"),
+        ("Lavrov said Russia is “ready to talk to everyone”.", ("ready to talk to everyone",), "Lavrov"),
         # half-copied: one mark, the other taken as at the end or the start
         ("Lavrov said: “We are ready to talk.", ("We are ready to talk.",), "Lavrov"),
         ("We are ready to talk.” Lavrov said.", ("We are ready to talk.",), "Lavrov"),
@@ -879,3 +880,12 @@ def test_a_piece_not_found_comes_with_the_nearest_wording_the_library_has(librar
         ("changed", "Moldovan", "Romanian")
     ]
     assert piece.to_dict()["nearest"]["citation"] == piece.nearest.citation
+
+
+def test_a_credit_whose_other_words_the_source_shares_still_sets_the_quotation_apart(library):
+    # "the West is" stands in the source just before the quoted words; "Putin said" does not
+    words = "not ready yet to accept and apply the principles of the UN Charter in their entirety"
+    putin = verify_quote(library, f"Putin said the West is “{words}”.")
+    assert putin.verdict == "exact" and putin.matches[0].text == words and putin.miscredited
+    lavrov = verify_quote(library, f"Lavrov said the West is “{words}”.")
+    assert lavrov.verdict == "exact" and not lavrov.miscredited
