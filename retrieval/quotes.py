@@ -471,9 +471,11 @@ def _verify_pasted(library: Library, pasted: str) -> QuoteCheck:
     alone, when those around them are the writer's (see ``_frame_is_the_writers``): a match of the
     whole paste would pass the writer's words off as the speaker's. Each match then says whether
     the source gives its words to the person credited."""
-    whole = _verify(library, _check_quote(pasted))
-    credit = framing(pasted) if whole.verdict != "exact" else None
-    if credit is None or not _frame_is_the_writers(whole, credit):
+    credit = framing(pasted)
+    # With a quotation to fall back on, the whole paste is judged only if it stands exactly or closely,
+    # so it is not compared by meaning (which would load the model for a one-off check).
+    whole = _verify(library, _check_quote(pasted), by_meaning=credit is None)
+    if credit is None or whole.verdict == "exact" or not _frame_is_the_writers(whole, credit):
         return whole
     inner = _verify(library, _check_quote(credit.quoted))
     if inner.verdict not in ("exact", "close", "partial"):  # similar words are no one's words to credit
@@ -515,6 +517,20 @@ def _frame_is_the_writers(whole: QuoteCheck, credit: Framing) -> bool:
         if own and 2 * sum((own & added).values()) >= sum(own.values()):
             return True
     return False
+
+
+def _unsaid(quote: str, match: QuoteMatch) -> list[str]:
+    """The quote's sentences of ``SHINGLE`` words or more that the close match leaves mostly unmatched,
+    more of their words added or changed than the same: said nowhere near the rest ("… are
+    unacceptable solutions. We will win.", where "We will win" stands against other words)."""
+    matched = [part.op == "equal" for part in match.diff for _ in words(part.quote)]
+    unsaid, at = [], 0
+    for start, end in sentence_spans(quote):
+        count = len(words(quote[start:end]))
+        if count >= SHINGLE and 2 * sum(matched[at : at + count]) < count:
+            unsaid.append(quote[start:end].strip())
+        at += count
+    return unsaid
 
 
 def _brackets_noted(match: QuoteMatch, quote: str) -> QuoteMatch:
@@ -579,14 +595,16 @@ def _piece_spans(quote: str) -> list[tuple[int, int]]:
     return [] if len(pieces) < 2 or weak_start is not None else [(start, end) for start, end in pieces]
 
 
-def _apart(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[Unfound]]:
+def _apart(
+    library: Library, quote: str, near: QuoteMatch | None, by_meaning: bool = True
+) -> tuple[list[QuoteMatch], list[Unfound]]:
     """Each piece of the quote (see ``_piece_spans``) checked on its own: the matches of the pieces that
     stand in the library and the words of those that stand nowhere in these words, in the quote's order.
     A weak piece between omission marks ("“We are ready,” he said, “…”") counts only where it stands
     exactly within an omission's reach of ``near``, the quote's close match, or of a piece found:
     anywhere else it may stand by chance."""
     pieces = [quote[start:end].strip() for start, end in _piece_spans(quote)]
-    results = [([], []) if _weak(piece) else _piece_checked(library, piece, near) for piece in pieces]
+    results = [([], []) if _weak(piece) else _piece_checked(library, piece, near, by_meaning) for piece in pieces]
     places = [*([near] if near else []), *(match for found, _ in results for match in found)]
     for number, piece in enumerate(pieces):
         if _weak(piece) and len(words(piece)) >= SHINGLE:  # fewer words cannot be looked up
@@ -595,11 +613,13 @@ def _apart(library: Library, quote: str, near: QuoteMatch | None) -> tuple[list[
     return [m for found, _ in results for m in found], [piece for _, unfound in results for piece in unfound]
 
 
-def _piece_checked(library: Library, piece: str, near: QuoteMatch | None) -> tuple[list[QuoteMatch], list[Unfound]]:
+def _piece_checked(
+    library: Library, piece: str, near: QuoteMatch | None, by_meaning: bool = True
+) -> tuple[list[QuoteMatch], list[Unfound]]:
     """A piece's match if it stands, exactly, or closely when not short (the one inside ``near`` if any);
     for a piece partly found, its matches and the words found nowhere; else the piece, unfound, with the
     nearest wording or sentence in meaning if any."""
-    check = _verify(library, piece)
+    check = _verify(library, piece, by_meaning)
     if check.verdict in (("exact",) if len(words(piece)) < ASSEMBLED_MIN_WORDS else ("exact", "close")):
         return [next((match for match in check.matches if _within(match, near)), check.matches[0])], []
     if check.verdict == "partial":
@@ -634,10 +654,11 @@ def _assembled(found: list[QuoteMatch], unfound: list[str], near: QuoteMatch | N
     return not (in_order and all(len(words(a.document.text[a.end : b.start])) <= gap for a, b in pairs))
 
 
-def _verify(library: Library, quote: str) -> QuoteCheck:
+def _verify(library: Library, quote: str, by_meaning: bool = True) -> QuoteCheck:
     """The verdict on one checked quote, trying in turn: exact (as typed, then without "[sic]"),
     close (cuts and an editor's bracketed words allowed), assembled from several places,
-    partly found (some pieces stand, others nowhere), paraphrase, else not found."""
+    partly found (some pieces stand, others nowhere), paraphrase (unless not ``by_meaning``), else
+    not found."""
     # Spaces of the same length keep every word's offset into the quote.
     unsic = _SIC.sub(lambda m: " " * len(m[0]), quote)
     # Tried as typed first, brackets and all: a transcript may itself write "[inaudible]", or "…"
@@ -666,17 +687,23 @@ def _verify(library: Library, quote: str) -> QuoteCheck:
     if close and not any(part.op in ("changed", "added") for part in close[0].diff):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
     near = close[0] if close else None
-    found, unfound = _apart(library, quote, near)
+    found, unfound = _apart(library, quote, near, by_meaning)
     omissions = len(_pieces(quote)) > 1
     if _assembled(found, unfound, near, MAX_ELLIPSIS_GAP if omissions else 0):
         return QuoteCheck(quote, "close", tuple(found), assembled=True)
     # A close match vouches for a quote only if no piece said apart (between omission marks, or a
-    # sentence that is not short) stands nowhere: added, it would be one change among others.
-    if close and not any(omissions or len(words(piece.text)) >= ASSEMBLED_MIN_WORDS for piece in unfound):
+    # sentence that is not short) stands nowhere, and it leaves no sentence mostly unmatched:
+    # either would be one change among others.
+    unsaid = [Unfound(sentence) for sentence in _unsaid(quote, close[0])] if close else []
+    if close and not unsaid and not any(omissions or len(words(p.text)) >= ASSEMBLED_MIN_WORDS for p in unfound):
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
+    if close and unsaid and not unfound:
+        return QuoteCheck(
+            quote, "partial", tuple(_brackets_noted(match, quote) for match in close), unfound=tuple(unsaid)
+        )
     if found and unfound:  # some pieces stand, so the others were not said in these words
         return QuoteCheck(quote, "partial", tuple(found), unfound=tuple(unfound))
-    paraphrases = _paraphrases(library, quote)
+    paraphrases = _paraphrases(library, quote) if by_meaning else []
     if paraphrases:
         return QuoteCheck(quote, "paraphrase", tuple(paraphrases))
     return QuoteCheck(quote, "not_found", ())

@@ -889,3 +889,10 @@ def test_a_credit_whose_other_words_the_source_shares_still_sets_the_quotation_a
     assert putin.verdict == "exact" and putin.matches[0].text == words and putin.miscredited
     lavrov = verify_quote(library, f"Lavrov said the West is “{words}”.")
     assert lavrov.verdict == "exact" and not lavrov.miscredited
+
+
+def test_a_short_invented_sentence_after_a_real_one_is_partial_not_a_change(library):
+    said = "A temporary ceasefire and a conflict freeze are unacceptable solutions."
+    check = verify_quote(library, f"{said} We will win.")  # "We will win" aligns with other words of the source
+    assert check.verdict == "partial" and [piece.text for piece in check.unfound] == ["We will win."]
+    assert check.matches[0].text.startswith(said.rstrip("."))
