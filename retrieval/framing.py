@@ -46,7 +46,7 @@ _CREDITS = (
     # nor after a word ("Lavrov said Russia is “…”", "he said Moscow"), whose speaker comes before the verb
     re.compile(
         rf"(?<![\w’'.]\s)\b(?!(?i:told|tells|asked|asks)\b){_SAYING}\s+(?:the\s+)?"
-        rf"(?:{_NAME_WORD}[’']s\s+(?:[a-z-]+,?\s+){{1,3}}|{_NAME}\s+(?:{'|'.join(_TITLES)}),?\s+)?(?P<name>{_NAME})"
+        rf"(?:{_NAME_WORD}[’']s\s+(?:[a-z-]+,?\s+){{1,3}}|{_NAME}\s+(?:{'|'.join(sorted(_TITLES))}),?\s+)?(?P<name>{_NAME})"
     ),
     # "Lavrov: “…”"
     re.compile(rf"^\s*(?P<name>{_NAME})\s*:", re.M),

@@ -680,7 +680,8 @@ def _verify(library: Library, quote: str, by_meaning: bool = True) -> QuoteCheck
     editors = [(m.start(), m.end()) for m in _EDITORIAL.finditer(unsic) if words(m[0])]
     quote_words = words(_EDITORIAL.sub(lambda m: " " * len(m[0]), unsic))
     anchors = _anchors(library, [w for *_, w in quote_words])
-    elided = len(_pieces(quote)) > 1 or bool(editors)
+    omissions = len(_pieces(quote)) > 1
+    elided = omissions or bool(editors)
     close = _close(library, quote, quote_words, anchors, elided, editors) if anchors else []
     # A close match that needs words the source lacks loses to sentences that each stand
     # as they are elsewhere: "A. B." where the source says "A. C." and, apart, "B."
@@ -688,7 +689,6 @@ def _verify(library: Library, quote: str, by_meaning: bool = True) -> QuoteCheck
         return QuoteCheck(quote, "close", tuple(_brackets_noted(match, quote) for match in close))
     near = close[0] if close else None
     found, unfound = _apart(library, quote, near, by_meaning)
-    omissions = len(_pieces(quote)) > 1
     if _assembled(found, unfound, near, MAX_ELLIPSIS_GAP if omissions else 0):
         return QuoteCheck(quote, "close", tuple(found), assembled=True)
     # A close match vouches for a quote only if no piece said apart (between omission marks, or a
