@@ -148,9 +148,9 @@ def test_a_broken_metadata_file_is_reported_and_the_library_searched_as_last_bui
 
 
 def compare_script():
-    import app
+    from views.compare import compare_page
 
-    app.compare_page()
+    compare_page()
 
 
 @pytest.fixture
@@ -185,9 +185,9 @@ def test_compare_page_says_when_a_document_does_not_address_the_question(compare
 
 
 def cite_script():
-    import app
+    from views.cite import cite_page
 
-    app.cite_page()
+    cite_page()
 
 
 def quote_checked_on_cite_page(bundled_index, monkeypatch, quote: str) -> AppTest:
@@ -317,9 +317,9 @@ def test_a_crafted_cite_link_cannot_put_a_link_in_the_error(bundled_index, monke
 
 
 def library_script():
-    import app
+    from views.library import library_page
 
-    app.library_page()
+    library_page()
 
 
 def test_library_page_lists_documents_edits_metadata_and_removes(tmp_path, monkeypatch):
