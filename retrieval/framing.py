@@ -52,6 +52,14 @@ _CREDITS = (
     re.compile(rf"^\s*(?P<name>{_NAME})\s*:", re.M),
 )
 _REPORTED = re.compile(rf"\b(?i:{_VERBS})\b")
+# Words of a news outlet's name: "according to TASS" or "according to the Financial Times" names
+# who reported the words, not who said them.
+_OUTLET_WORDS = frozenset((
+    "tass", "ria", "afp", "ap", "bbc", "cnn", "nhk", "rt", "reuters", "bloomberg", "interfax", "novosti",
+    "xinhua", "kommersant", "izvestia", "vedomosti", "news", "agency", "times", "post", "journal", "press",
+    "wire", "daily", "gazette", "herald", "tribune", "telegraph", "guardian", "media", "tv", "radio",
+    "magazine", "newspaper", "broadcaster", "channel",
+))  # fmt: skip
 _SAYS_SO = re.compile(rf"\b{_SAYING}\b|^\s*{_NAME}\s*:", re.M)
 # Capitalised words that name no one: days, months, and the labels of a headline or a transcript.
 _NOT_PEOPLE = frozenset((
@@ -175,14 +183,15 @@ def credited_name(writers: str, quotations: list[tuple[int, int]]) -> tuple[str,
             return -1
         return min(max(start - span[1], span[0] - end, 0) for start, end in quotations)
 
-    # "According to TASS" beside another verb of saying ("“…,” the minister said, according to TASS")
-    # names the one who reported the words, not the one who said them.
+    # "According to" a news outlet, or to anyone beside another verb of saying ("“…,” the minister
+    # said, according to TASS"), names the one who reported the words, not the one who said them.
     reported = _REPORTED.search(writers) is not None
     found = []
     for pattern in _CREDITS:
         for match in pattern.finditer(writers):
             name = _person(match["name"])
-            if name and not (reported and re.match(r"(?i)according to", match[0])):
+            by_report = re.match(r"(?i)according to", match[0]) and (reported or _OUTLET_WORDS & set(name_words(name)))
+            if name and not by_report:
                 found.append((distance(match.span()), match.start(), name, match[0]))
     return min(found)[2:] if found else ("", "")
 

@@ -703,6 +703,10 @@ def test_a_source_that_quotes_someone_is_checked_whole_slips_included(library):
         ("On Wednesday Lavrov said: “We are ready to talk”", ("We are ready to talk",), "Lavrov"),
         ("BREAKING: “We are ready to talk”", ("We are ready to talk",), ""),
         ("“We are ready to talk,” the minister said, according to TASS.", ("We are ready to talk,",), ""),
+        # a news outlet reports the words; it is not credited with saying them
+        ("According to TASS, “we are ready to talk”", ("we are ready to talk",), ""),
+        ("According to the Financial Times, “we are ready to talk”", ("we are ready to talk",), ""),
+        ("According to Maria Zakharova, “we are ready to talk”", ("we are ready to talk",), "Maria Zakharova"),
         ("Lavrov said: “We are ready to talk.” Putin said nothing.", ("We are ready to talk.",), "Lavrov"),
         ("“We are ready to talk,” said Kremlin spokesman Dmitry Peskov.", ("We are ready to talk,",), "Dmitry Peskov"),
         ("Lavrov said Russia is “ready to talk to everyone”.", ("ready to talk to everyone",), "Lavrov"),
