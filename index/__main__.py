@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from index.errors import LibraryError, StoreError
 from index.fingerprint import built_from, text_digest
 from index.formats import MAX_DOCUMENT_BYTES
 from index.manage import add_documents, remove_document
-from index.settings import add_location_options
+from index.settings import add_location_options, index_command
 from index.store import current_build, files_of, read_index
 
 
@@ -56,7 +55,7 @@ def status(corpus: Path, index: Path) -> int:
     try:
         stored = read_index(index)
     except StoreError as err:
-        print(f"index: {err}")
+        print(f"index: {err.with_command(index_command('build', corpus, index))}")
         return 1
     manifest = stored.manifest
     size = sum(p.stat().st_size for p in current_build(index).iterdir())
@@ -75,22 +74,22 @@ def status(corpus: Path, index: Path) -> int:
     scan = scan_corpus(corpus, keep_text=False, indexed=files_of(manifest))
     for problem in scan.problems:
         print(f"problem: {problem}")
-    where = f"--corpus {shlex.quote(str(corpus))} --index {shlex.quote(str(index))}"
+    build = index_command("build", corpus, index)
     if not scan.documents:
         print(f"health: {corpus} holds no readable documents; the index holds them as last built")
-        print(f"add some with: python -m index add PATH... {where}")
+        print(f"add some with: {index_command('add PATH...', corpus, index)}")
         return 1
     if not built_from(scan, manifest):
         fix = "fix the problems above, then run" if scan.problems else "run"
         print(f"health: out of date with {corpus} ({_changes(scan.documents, manifest)})")
-        print(f"{fix}: python -m index build {where}")
+        print(f"{fix}: {build}")
         return 1
     if scan.unstored:
         print(
             f"health: the text extracted from {', '.join(scan.unstored)}, which citations point into, is not as "
             "stored (edited or deleted by hand, or extracted by an older Verbatim)"
         )
-        print(f"extract it again with: python -m index build {where}")
+        print(f"extract it again with: {build}")
         return 1
     print("health: every file matches its checksum; up to date with the corpus")
     return 0
@@ -172,10 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     except VerbatimError as err:
         print(f"error: {err}", file=sys.stderr)
         if changed:  # the folder changed, the index did not: say so, and how to finish
-            where = f"--corpus {shlex.quote(str(args.corpus))} --index {shlex.quote(str(args.index))}"
             print(
                 f"{changed}, but the index was not updated; fix the problem above, then run: "
-                f"python -m index build {where}",
+                f"{index_command('build', args.corpus, args.index)}",
                 file=sys.stderr,
             )
         return 1

@@ -1,5 +1,7 @@
 """Errors of the ingest side. Each message names the problem and the way out."""
 
+from __future__ import annotations
+
 
 class VerbatimError(Exception):
     """Base of every error Verbatim reports to a user instead of a traceback."""
@@ -23,7 +25,18 @@ class DiskError(VerbatimError):
 
 
 class StoreError(VerbatimError):
-    """The on-disk index is missing, from another format or model, or damaged."""
+    """The on-disk index is missing, from another format or model, or damaged: the problem, then the way out."""
+
+    def __init__(self, problem: str, fix: str = "rebuild it", by_building: bool = True):
+        super().__init__(f"{problem}; {fix}")
+        self.problem, self.fix, self.by_building = problem, fix, by_building
+
+    def with_command(self, command: str) -> StoreError:
+        """The same error with the build command that fixes it spelled out, for a caller that knows
+        which library the index is of (the store knows only the index's folder)."""
+        if not self.by_building:
+            return self
+        return type(self)(self.problem, f"{self.fix} with: {command}")
 
 
 class IndexMissingError(StoreError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +48,9 @@ def add_location_options(parser: argparse.ArgumentParser) -> None:
         default=settings.index_dir,
         help="data directory of the index (default: %(default)s; env VERBATIM_INDEX)",
     )
+
+
+def index_command(action: str, corpus_dir: Path, index_dir: Path) -> str:
+    """The ``python -m index`` command that does ``action`` ("build", "add PATH...") to this library,
+    its folders quoted for a shell."""
+    return f"python -m index {action} --corpus {shlex.quote(str(corpus_dir))} --index {shlex.quote(str(index_dir))}"

@@ -156,15 +156,13 @@ def current_build(data_dir: Path) -> Path:
     """The directory of the build ``CURRENT`` names; IndexMissingError when there is none."""
     pointer = data_dir / CURRENT_FILE
     if not pointer.exists():
-        raise IndexMissingError(f"no index in {data_dir}; build one with: python -m index build --index {data_dir}")
+        raise IndexMissingError(f"no index in {data_dir}", "build one")
     try:
         name = json.loads(pointer.read_text(encoding="utf-8"))["build"]
     except (ValueError, KeyError, TypeError):
-        raise IndexFormatError(
-            f"{pointer} is damaged; rebuild with: python -m index build --index {data_dir}"
-        ) from None
+        raise IndexFormatError(f"{pointer} is damaged") from None
     if not isinstance(name, str) or "/" in name or name.startswith("."):
-        raise IndexFormatError(f"{pointer} names an invalid build {name!r}; rebuild the index")
+        raise IndexFormatError(f"{pointer} names an invalid build {name!r}")
     return data_dir / BUILDS_DIR / name
 
 
@@ -188,25 +186,22 @@ def read_manifest(data_dir: Path, build: Path | None = None) -> dict:
     try:
         manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise IndexFormatError(f"the index in {data_dir} has no readable manifest; rebuild it") from None
+        raise IndexFormatError(f"the index in {data_dir} has no readable manifest") from None
     if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
         found = manifest.get("format_version") if isinstance(manifest, dict) else None
         raise IndexFormatError(
-            f"the index in {data_dir} has format version {found!r}; "
-            f"this Verbatim reads version {FORMAT_VERSION}. Rebuild it: python -m index build --index {data_dir}"
+            f"the index in {data_dir} has format version {found!r}; this Verbatim reads version {FORMAT_VERSION}"
         )
     for key, kind in MANIFEST_FIELDS.items():
         # bool is an int to Python, never a count
         if not isinstance(manifest.get(key), kind) or isinstance(manifest.get(key), bool):
             raise IndexFormatError(
-                f"the manifest of the index in {data_dir} is damaged: {key!r} is missing or not {kind.__name__}; "
-                f"rebuild it: python -m index build --index {data_dir}"
+                f"the manifest of the index in {data_dir} is damaged: {key!r} is missing or not {kind.__name__}"
             )
     indexed = manifest.get("indexed", {})  # what each document's file was; older builds lack it
     if not isinstance(indexed, dict) or not all(isinstance(entry, dict) for entry in indexed.values()):
         raise IndexFormatError(
-            f"the manifest of the index in {data_dir} is damaged: 'indexed' is not an object of documents; "
-            f"rebuild it: python -m index build --index {data_dir}"
+            f"the manifest of the index in {data_dir} is damaged: 'indexed' is not an object of documents"
         )
     return manifest
 
@@ -225,16 +220,16 @@ def verify_index(data_dir: Path, build: Path | None = None) -> dict:
     manifest = read_manifest(data_dir, build)
     files = manifest["files"]
     if not set(files) >= ESSENTIAL_FILES:
-        raise IndexFormatError(f"the manifest of {build} does not list the build's files; rebuild the index")
+        raise IndexFormatError(f"the manifest of {build} does not list the build's files")
     for name, expected in files.items():
         path = build / name
         if not path.exists() or _sha256(path) != expected:
-            raise IndexFormatError(f"index file {path} is missing or damaged; rebuild the index")
+            raise IndexFormatError(f"index file {path} is missing or damaged")
     shape = np.load(build / "passage_vectors.npy", mmap_mode="r", allow_pickle=False).shape  # reads the header only
     if len(shape) != 2 or shape[1] != manifest["dimension"]:
         raise IndexFormatError(
             f"the index in {data_dir} holds vectors of shape {shape}, but its manifest says "
-            f"{manifest['dimension']} dimensions; rebuild it: python -m index build --index {data_dir}"
+            f"{manifest['dimension']} dimensions"
         )
     return manifest
 
@@ -268,8 +263,8 @@ def read_index(data_dir: Path) -> StoredIndex:
             if current_build(data_dir) == build:  # not replaced: really missing or damaged
                 if isinstance(err, IndexFormatError):
                     raise
-                raise IndexFormatError(f"the index in {build} cannot be read ({err}); rebuild it") from None
-    raise IndexFormatError(f"the index in {data_dir} kept changing while being read; try again")
+                raise IndexFormatError(f"the index in {build} cannot be read ({err})") from None
+    raise IndexFormatError(f"the index in {data_dir} kept changing while being read", "try again", by_building=False)
 
 
 def _read_build(data_dir: Path, build: Path) -> StoredIndex:

@@ -13,10 +13,12 @@ import numpy as np
 from index import store
 from index.corpus import scan_corpus
 from index.embedding import Embedder
+from index.errors import StoreError
 from index.fingerprint import built_from
 from index.labels import TIME
 from index.lexical import analyse
 from index.records import Document, Passage
+from index.settings import index_command
 from retrieval.citations import MAX_CITED_CHARS, PastedCitation, attribution, cited_span
 from retrieval.errors import QueryError, StaleIndexError
 from retrieval.spelling import names_by_skeleton
@@ -85,14 +87,19 @@ class Library:
         whose converted files' extracted text (what citations point into) is not on disk as extracted.
 
         Raises IndexMissingError / IndexFormatError (from ``index.errors``) or
-        StaleIndexError, each saying which command fixes it.
+        StaleIndexError, each saying what fixes it; with ``corpus_dir``, the command to run.
         """
-        stored = store.read_index(index_dir)
+        build = "" if corpus_dir is None else index_command("build", corpus_dir, index_dir)
+        try:
+            stored = store.read_index(index_dir)
+        except StoreError as err:
+            if build:
+                raise err.with_command(build) from None
+            raise
         model_name = stored.manifest["model"]
         if corpus_dir is None:
             return cls(stored, index_dir, Embedder(model_name))
         scan = scan_corpus(corpus_dir, keep_text=False, indexed=store.files_of(stored.manifest))
-        build = f"python -m index build --corpus {corpus_dir} --index {index_dir}"
         if not built_from(scan, stored.manifest):
             unreadable = "".join(f"; {problem}" for problem in scan.problems)  # perhaps why
             raise StaleIndexError(

@@ -102,7 +102,7 @@ def test_unknown_format_version_is_refused_with_a_way_out(tmp_path):
     manifest_path = current_build(tmp_path / "index") / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest_path.write_text(json.dumps(dict(manifest, format_version=99)))
-    with pytest.raises(IndexFormatError, match="Rebuild it: python -m index build"):
+    with pytest.raises(IndexFormatError, match="has format version 99; this Verbatim reads version .*; rebuild it$"):
         read_index(tmp_path / "index")
 
 
@@ -157,8 +157,8 @@ def test_a_build_replaced_while_it_is_read_gives_way_to_the_new_one(tmp_path, mo
 
 
 def test_missing_index_says_how_to_build_it(tmp_path):
-    with pytest.raises(IndexMissingError, match="python -m index build"):
-        Library.open(tmp_path / "nothing-here")
+    with pytest.raises(IndexMissingError, match="build one with: python -m index build --corpus .* --index "):
+        Library.open(tmp_path / "nothing-here", small_corpus(tmp_path / "corpus"))
 
 
 def test_index_of_other_documents_is_reported_stale(tmp_path):

@@ -118,10 +118,15 @@ def test_a_quote_given_with_a_citation_to_open_is_refused_not_ignored():
     assert result.returncode == 2 and "give a QUOTE, --batch FILE or --id" in result.stderr
 
 
-def test_missing_index_is_a_message_not_a_traceback(tmp_path):
-    result = run("retrieval", "ask", "Syria", "--index", str(tmp_path / "none"))
-    assert result.returncode == 1
-    assert "python -m index build" in result.stderr and "Traceback" not in result.stderr
+def test_missing_index_is_a_message_naming_the_command_that_builds_this_library(tmp_path):
+    corpus, index = tmp_path / "my corpus", tmp_path / "none"
+    write_transcript(corpus, "ferry.txt", "Answer: The night ferry was cancelled for the winter season.\n")
+    where = ("--corpus", str(corpus), "--index", str(index))
+    for result in (run("retrieval", "ask", "Syria", *where), run("index", "status", *where)):
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        # the library's own folder, quoted: the default corpus built into this index would answer from other documents
+        command = f"build one with: python -m index build --corpus '{corpus}' --index {index}"
+        assert command in result.stdout + result.stderr
 
 
 def test_adding_to_a_mistyped_library_folder_changes_nothing(tmp_path):
