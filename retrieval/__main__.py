@@ -230,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     checked = cite_parser.add_mutually_exclusive_group()
     checked.add_argument("question", nargs="?", metavar="QUOTE", help="the quote (omit with --batch or --id)")
-    checked.add_argument("--batch", metavar="FILE", help="one quote per line of FILE (- for standard input)")
+    checked.add_argument(
+        "--batch", metavar="FILE", help="every non-blank line of FILE, a quote each (- for standard input)"
+    )
     checked.add_argument(
         "--id", metavar="PASSAGE_ID_OR_LABEL", help="show this passage in context (with --json: as one JSON object)"
     )

@@ -66,7 +66,7 @@ VERDICT_TEXT = {
         "Partly found: parts of the quote stand in the library, as each match shows, but no place has the "
         "others in these words. Not a quotation."
     ),
-    "paraphrase": "Paraphrase: no such wording, but a passage says something similar. Not a quotation.",
+    "paraphrase": "Paraphrase: no such wording, but a sentence says something similar. Not a quotation.",
     "not_found": "Not found: no passage has this wording, and none is close enough in meaning to be a paraphrase.",
 }
 _ELLIPSIS = re.compile(r"…|\.\s?\.\s?\.")

@@ -37,7 +37,7 @@ Paste a quote, with or without its quotation marks, as you have it. The verdict:
 - {VERDICT_TEXT["close"]} Struck-through words are the source's, underlined ones the
   quote's; a changed figure, month, qualifier or negation is flagged in red.
 - {ASSEMBLED_TEXT}
-- {VERDICT_TEXT["partial"]} Each sentence no place has is listed.
+- {VERDICT_TEXT["partial"]} Each piece no place has is listed.
 - {VERDICT_TEXT["paraphrase"]}
 - {VERDICT_TEXT["not_found"]}
 
