@@ -42,8 +42,8 @@ def format_answer(answer: Answer) -> str:
         return "\n".join([*lines, f"No passages match: {why}."])
     if not answer.answerable:
         lines.append(f"{answer.not_addressed()} Closest passages, for reference:")
-    elif caution := answer.unmentioned():
-        lines.append(f"! {caution}")
+    else:
+        lines += [f"! {caution}" for caution in answer.cautions()]
     lines += _sentence_lines(answer)
     lines.append("Passages:")
     for number, hit in enumerate(answer.hits, start=1):
@@ -63,8 +63,7 @@ def format_comparison(comparison: Comparison) -> str:
         if not column.addressed:
             lines.append(f"  {column.answer.not_addressed()}")
             continue
-        if caution := column.answer.unmentioned():
-            lines.append(f"  ! {caution}")
+        lines += [f"  ! {caution}" for caution in column.answer.cautions()]
         lines += _sentence_lines(column.answer)
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from index.lexical import analyse
 from retrieval.facts import NUMBER_WORDS, extract_facts
+from retrieval.framing import name_words
 from retrieval.library import Library
 from retrieval.records import Answer, AnswerSentence, Hit
 from retrieval.search import check_question, rank
@@ -31,6 +32,7 @@ ANSWERABLE_SIMILARITY = 0.35
 UNKNOWN_NAME_OVERRULE = 0.6
 _NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][\w’'-]+|\d{4})\b")
 _YEAR = re.compile(r"\d{4}")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 # Answer sentences are drawn from this many of the best passages.
 SENTENCE_SOURCES = 5
 # Share of a sentence's score that comes from its passage's rank: a sentence that
@@ -83,6 +85,23 @@ def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None
         else:
             runs.append([match])
     return tuple(" ".join(m.group(1) for m in run) for run in runs if not all(known(m.group(1)) for m in run))
+
+
+def named_speakers(library: Library, question: str) -> tuple[str, ...]:
+    """The library's answering speakers the question names, in any transliteration: by the words that tell
+    whom the speaker's name names, or some of them ending in the last ("Lavrov", "Sergei Lavrov", "the
+    Foreign Ministry" for Sergey Lavrov and the Foreign Ministry; not "Sergey" or "Foreign" alone)."""
+    asked = [name_words(run) for run in _CAPITALISED_RUN.findall(question)]
+
+    def named(speaker: str) -> bool:
+        own = name_words(speaker)
+        return bool(own) and any(
+            any(is_respelling(word, own[-1]) for word in run)
+            and all(any(is_respelling(word, mine) for mine in own) for word in run)
+            for run in asked
+        )
+
+    return tuple(sorted(speaker for speaker in library.answerers if named(speaker)))
 
 
 def answer_sentences(
@@ -149,16 +168,18 @@ def ask(
     hits = rank(library, question, vector, k=k, doc_ids=doc_ids, role=role, mode=mode)
     best = max((h.dense for h in hits), default=0.0)
     missing = unknown_names(library, question, doc_ids)
+    speakers = named_speakers(library, question)
     overruled = best >= UNKNOWN_NAME_OVERRULE and not any(_YEAR.fullmatch(name) for name in missing)
     chosen = set(doc_ids or ())
     searched = "The library" if not chosen else "This document" if len(chosen) == 1 else "This choice of documents"
     if best < ANSWERABLE_SIMILARITY or (missing and not overruled):
         # The passages are listed for reference only: nothing in them is offered as an answer.
-        return Answer(question, False, (), tuple(hits), missing, searched)
+        return Answer(question, False, (), tuple(hits), missing, searched, speakers)
     found = answer_sentences(
         library, hits, vector, sentences, "question" if role == "question" else "answer", expected_fact(question)
     )
     highlighted = [
         replace(h, highlights=tuple((s.start, s.end) for s in found if s.passage == h.passage)) for h in hits
     ]
-    return Answer(question, True, tuple(found), tuple(highlighted), missing, searched)  # names let through: named
+    # names let through are named; so are other speakers' words than the question's speaker's
+    return Answer(question, True, tuple(found), tuple(highlighted), missing, searched, speakers)

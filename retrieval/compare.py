@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 from retrieval.answers import ask
+from retrieval.errors import QueryError
 from retrieval.facts import Fact, agree, extract_facts, same_subject
 from retrieval.library import Library
 from retrieval.records import Answer, AnswerSentence
@@ -45,6 +47,7 @@ class Column:
             "title": self.title,
             "addressed": self.addressed,
             "unknown_names": list(self.answer.unknown_names),
+            "named_speakers": list(self.answer.named_speakers),
             "answer": data["answer"],
             "passages": data["passages"],
         }
@@ -177,9 +180,12 @@ def compare(library: Library, question: str, doc_ids: Sequence[str] | None = Non
     never crowd out another's. Raises QueryError for a bad question or document id.
     """
     question = check_question(question)
-    vector = library.embedder.encode_query(question)
     chosen = list(dict.fromkeys(doc_ids or library.documents))
     allowed_rows(library, chosen, "all")  # a QueryError naming any unknown document id
+    if len(chosen) < 2:
+        held = f"the library holds only {chosen[0]}" if len(library.documents) == 1 else f"only {chosen[0]} was chosen"
+        raise QueryError(f"a comparison needs at least two documents; {held}")
+    vector = library.embedder.encode_query(question)
     columns = tuple(
         Column(doc_id, library.documents[doc_id].title, ask(library, question, k=k, doc_ids=[doc_id], vector=vector))
         for doc_id in chosen
@@ -187,19 +193,30 @@ def compare(library: Library, question: str, doc_ids: Sequence[str] | None = Non
     return Comparison(question, columns, tuple(contrasts(library, columns)))
 
 
+# What would start a link, emphasis, code or HTML in Markdown.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>~|])")
+
+
+def _as_written(text: str) -> str:
+    """Typed text (a question, and the messages that quote its names) as Markdown that shows it as
+    typed, on one line: never a link, emphasis or HTML."""
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(text.split()))
+
+
 def to_markdown(comparison: Comparison) -> str:
     """The comparison as Markdown: each document's answers with citations and source spans, then the contrasts.
 
-    Every quotation is followed by ``source:start-end``, the exact place of its words.
+    Every quotation is followed by ``source:start-end``, the exact place of its words, which are
+    left as the source has them; the question and what quotes it are shown as typed.
     """
-    lines = [f"# {comparison.question}", ""]
+    lines = [f"# {_as_written(comparison.question)}", ""]
     for column in comparison.columns:
-        lines += [f"## {column.title}", ""]
+        lines += [f"## {_as_written(column.title)}", ""]
         if not column.addressed:
-            lines += [f"*{column.answer.not_addressed()}*", ""]
+            lines += [f"*{_as_written(column.answer.not_addressed())}*", ""]
             continue
-        if caution := column.answer.unmentioned():
-            lines += [f"*{caution}*", ""]
+        for caution in column.answer.cautions():
+            lines += [f"*{_as_written(caution)}*", ""]
         for sentence in column.answer.sentences:
             lines.append(
                 f"- “{sentence.text}” — {sentence.passage.speaker or 'unattributed'}, {sentence.passage.label} "

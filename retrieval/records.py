@@ -86,6 +86,8 @@ class Answer:
     # the passages matched well anyway, a caution that they may be about something else.
     unknown_names: tuple[str, ...] = ()
     searched: str = "The library"  # what was searched, as messages name it: "This document", "This choice of documents"
+    # The library's speakers the question names ("What did Lavrov say…"): answers in others' words are flagged.
+    named_speakers: tuple[str, ...] = ()
 
     def not_addressed(self) -> str:
         """What to tell a person when what was searched does not address the question, and why if a name says so."""
@@ -100,12 +102,35 @@ class Answer:
         names = ", ".join(self.unknown_names)
         return f"{self.searched} never mentions {names}: check that these answers are about what you asked."
 
+    def other_speakers(self) -> str:
+        """The caution for answer sentences in the words of someone other than the speaker the question
+        names ("What did Lavrov say…" answered by the Foreign Ministry's written answers), or an empty string."""
+        if not (self.answerable and self.named_speakers):
+            return ""
+        others = {
+            number: sentence.passage.speaker or "no one named"
+            for number, sentence in enumerate(self.sentences, start=1)
+            if sentence.passage.role == "answer" and sentence.passage.speaker not in self.named_speakers
+        }
+        if not others:
+            return ""
+        named = " or ".join(f"“{speaker}”" for speaker in self.named_speakers)
+        whose = " and ".join(f"“{speaker}”" for speaker in dict.fromkeys(others.values()))
+        which = f"answer {next(iter(others))} is" if len(others) == 1 else f"answers {', '.join(map(str, others))} are"
+        return f"The question names {named}, but {which} the words of {whose}."
+
+    def cautions(self) -> tuple[str, ...]:
+        """What to check before relying on an answer given: a name the library never mentions, an answer
+        in someone else's words than those of the speaker the question names."""
+        return tuple(caution for caution in (self.unmentioned(), self.other_speakers()) if caution)
+
     def to_dict(self) -> dict:
         """The JSON object of ``python -m retrieval ask --json``."""
         return {
             "question": self.question,
             "answerable": self.answerable,
             "unknown_names": list(self.unknown_names),
+            "named_speakers": list(self.named_speakers),
             "answer": [s.to_dict() for s in self.sentences],
             "passages": [h.to_dict() for h in self.hits],
         }

@@ -69,6 +69,10 @@ def test_unaddressed_question_is_said_plainly(app):
     assert [w.value for w in app.warning] == [
         r"The library never mentions Australia\: check that these answers are about what you asked\."
     ]
+    app.text_input[0].input("What did Lavrov say about Japan?").run()  # only the Foreign Ministry speaks of Japan
+    assert [w.value for w in app.warning] == [
+        r"The question names “Sergey Lavrov”, but answers 1, 2, 3 are the words of “Foreign Ministry”\."
+    ]
 
 
 def test_overlong_question_gets_a_message(app):
@@ -442,6 +446,19 @@ def test_a_comparison_is_brought_back_by_its_address(bundled_index, monkeypatch)
     compare.run()
     assert compare.text_input[0].value == compare.query_params["q"]
     assert "July 14, 2023" in page_html(compare)
+    assert "doc" not in compare.query_params and "k" not in compare.query_params  # the defaults: every document, 3
+    compare.slider[0].set_value(1).run()
+    assert compare.query_params["k"] == "1" and len(compare.expander) == 2  # one passage per document
+    shared = AppTest.from_function(compare_script, default_timeout=120)  # Back from a citation, or a shared link
+    for name in ("q", "k"):
+        shared.query_params[name] = compare.query_params[name]
+    shared.query_params["doc"] = ["duma-government-hour-2025-02-19", "mfa-answers-2024-diplomacy", "gone"]
+    shared.run()
+    assert (shared.slider[0].value, len(shared.expander)) == (1, 2)
+    assert shared.multiselect[0].value == ["duma-government-hour-2025-02-19", "mfa-answers-2024-diplomacy"]
+    assert [w.value for w in shared.warning] == [
+        r"Not in the library \(removed, or named by a wrong link\), so not searched\: gone\."
+    ]
 
 
 def test_each_question_typed_in_turn_is_the_one_answered(app):

@@ -11,6 +11,7 @@ from index.build import build_index
 from retrieval import Library
 from retrieval.answers import ask
 from retrieval.compare import compare, to_markdown
+from retrieval.errors import QueryError
 from retrieval.facts import extract_facts
 from tests.conftest import gold_span, seed_questions, source_text, write_transcript
 from tests.test_cli import run
@@ -101,6 +102,19 @@ def test_exports_round_trip_to_the_exact_source_spans(library):
     assert len(contrasted) == 2 * len(comparison.contrasts) > 0  # both statements of every contrast
     for text, source, start, end in contrasted:
         assert source_text(source)[int(start) : int(end)] == text
+
+
+def test_a_question_typed_with_markup_is_exported_as_typed_never_as_a_link(library):
+    typed = "What about **Syria** <b>now</b>, [see](javascript:alert(1))?"
+    markdown = to_markdown(compare(library, typed))
+    heading = markdown.splitlines()[0]
+    assert heading == r"# What about \*\*Syria\*\* \<b\>now\</b\>, \[see\](javascript:alert(1))?"
+    assert "[see](" not in markdown and "<b>" not in markdown
+
+
+def test_a_comparison_of_one_document_is_refused_as_in_the_app(library):
+    with pytest.raises(QueryError, match="a comparison needs at least two documents; only mfa-answers-2024"):
+        compare(library, "Syria", doc_ids=["mfa-answers-2024-diplomacy"])
 
 
 def test_compare_json_contract_on_the_command_line(bundled_index):

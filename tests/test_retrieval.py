@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from retrieval import QueryError, ask
-from retrieval.answers import unknown_names
+from retrieval.answers import named_speakers, unknown_names
 from retrieval.facts import extract_facts
 from retrieval.fusion import convex, normalise, reciprocal_rank
 from retrieval.highlight import highlighted_html, label_text
@@ -127,6 +127,21 @@ def test_question_the_library_does_not_address_is_flagged(library, question):
 def test_bad_questions_get_a_clear_message(library, question, message):
     with pytest.raises(QueryError, match=message):
         ask(library, question)
+
+
+def test_an_answer_in_other_words_than_those_of_the_speaker_the_question_names_is_flagged(library):
+    answer = ask(library, "What did Lavrov say about Japan?")  # only the Foreign Ministry's answers speak of Japan
+    assert answer.answerable and answer.named_speakers == ("Sergey Lavrov",)
+    assert {s.passage.speaker for s in answer.sentences} == {"Foreign Ministry"}
+    assert answer.cautions() == (
+        "The question names “Sergey Lavrov”, but answers 1, 2, 3 are the words of “Foreign Ministry”.",
+    )
+    assert answer.to_dict()["named_speakers"] == ["Sergey Lavrov"]
+    his = ask(library, "What did Sergei Lavrov say about Russian citizens in Transnistria?", sentences=1)
+    assert his.named_speakers == ("Sergey Lavrov",) and his.sentences[0].passage.speaker == "Sergey Lavrov"
+    assert his.cautions() == ()  # his own words: nothing to flag
+    assert named_speakers(library, "Foreign ministers met in Kazan: who said what?") == ()  # a word, not the name
+    assert named_speakers(library, "What did Sergey Shoigu say?") == ()  # another Sergey
 
 
 def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_name(library):

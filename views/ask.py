@@ -7,7 +7,17 @@ import streamlit as st
 from index import VerbatimError
 from retrieval import Answer, Hit, Library, ask
 from retrieval.highlight import answer_sentence_html, cite_link, escaped, highlighted_html, label_text
-from views.shared import build_key, html_block, kept_in_address, kept_question, load_library, seeded, show_error
+from views.shared import (
+    build_key,
+    html_block,
+    kept_in_address,
+    kept_question,
+    load_library,
+    seeded,
+    seeded_count,
+    seeded_documents,
+    show_error,
+)
 
 HELP = """
 **Ask** a question in your own words. Verbatim finds the passages of the library
@@ -30,7 +40,8 @@ that answer it and marks the sentences that answer best.
   subject, or one asking for a detail a passage leaves out, can still be answered
   with the closest passages: read the cited words before relying on them. When the
   passages match well although the library never mentions a name of the question,
-  the answer is given with a caution naming it.
+  the answer is given with a caution naming it; so is an answer in other words than
+  those of a speaker the question names ("What did Lavrov say…").
 
 Filters in the sidebar limit the search to some documents or to one role.
 Each citation is a link to the **Cite** page, which shows the passage in its
@@ -53,17 +64,10 @@ def cached_answer(_library: Library, build: str, question: str, doc_ids: tuple[s
 def sidebar_filters(library: Library) -> tuple[tuple[str, ...], str, int]:
     """The document, role and result-count filters chosen in the sidebar, kept in the address
     (``doc``, ``role``, ``k``) beside the question."""
-    params = st.query_params
     role_names = {role: name for name, role in ROLE_CHOICES.items()}
-    k_given = params.get("k", "")
-    seeded("filter_docs", params.get_all("doc") or None, [])
-    seeded("filter_role", role_names.get(params.get("role", "")), "All speakers")
-    seeded("filter_k", int(k_given) if k_given.isdigit() and 1 <= int(k_given) <= 20 else None, 5)
-    # a document removed since, or named by a stale link, is no longer offered, and the search says so
-    gone = [d for d in st.session_state.filter_docs if d not in library.documents]
-    if gone:
-        st.warning(label_text(f"No longer in the library, so not searched: {', '.join(gone)}."))
-        st.session_state.filter_docs = [d for d in st.session_state.filter_docs if d in library.documents]
+    seeded_documents(library, "filter_docs", [])
+    seeded("filter_role", role_names.get(st.query_params.get("role", "")), "All speakers")
+    seeded_count("filter_k", 5, 20)
     with st.sidebar:
         st.header("Filters")
         docs = st.multiselect(
@@ -93,7 +97,7 @@ def show_answer(answer: Answer) -> None:
         st.warning(label_text(answer.not_addressed() + reference))
         return
     st.subheader("Answer")
-    if caution := answer.unmentioned():
+    for caution in answer.cautions():
         st.warning(label_text(caution))
     if not answer.sentences:
         st.info("No answer sentences among the passages found; see the passages below.")

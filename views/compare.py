@@ -10,7 +10,16 @@ from index import VerbatimError
 from retrieval import AnswerSentence, Library
 from retrieval.compare import Column, Comparison, compare, to_markdown
 from retrieval.highlight import answer_sentence_html, cite_link, escaped, highlighted_html, label_text
-from views.shared import build_key, html_block, kept_question, load_library, show_error
+from views.shared import (
+    build_key,
+    html_block,
+    kept_in_address,
+    kept_question,
+    load_library,
+    seeded_count,
+    seeded_documents,
+    show_error,
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -51,7 +60,7 @@ def show_column(column: Column) -> None:
     if not column.addressed:
         st.info(label_text(column.answer.not_addressed()))
         return
-    if caution := column.answer.unmentioned():
+    for caution in column.answer.cautions():
         st.warning(label_text(caution))
     for number, sentence in enumerate(column.answer.sentences, start=1):
         st.markdown(answer_sentence_html(number, sentence), unsafe_allow_html=True)
@@ -68,13 +77,19 @@ def compare_page() -> None:
     library = load_library()
     if library is None:
         return
+    every = list(library.documents)
+    seeded_documents(library, "compare_docs", every)
+    seeded_count("compare_k", 3, 10)
     docs = st.multiselect(
         "Documents to compare",
-        options=list(library.documents),
-        default=list(library.documents),
+        options=every,
         format_func=lambda doc_id: library.documents[doc_id].short_title,
+        key="compare_docs",
     )
-    k = st.slider("Passages per document", min_value=1, max_value=10, value=3)
+    k = st.slider("Passages per document", min_value=1, max_value=10, key="compare_k")
+    # kept in the address, as the question is, so Back from a citation and a shared link bring them back
+    kept_in_address("compare_docs", "doc", [] if docs == every else list(docs))
+    kept_in_address("compare_k", "k", [] if k == 3 else [str(k)])
     question = kept_question("compare_question", "e.g. How many Soviet war memorials are there in China?")
     if not question.strip():
         return

@@ -129,6 +129,24 @@ def kept_in_address(key: str, param: str, address_form: list[str]) -> None:
             del st.query_params[param]
 
 
+def seeded_documents(library: Library, key: str, default: list[str]) -> None:
+    """Seed the document choice ``key`` from the address (``doc``), and drop from it, with a warning,
+    any document the library does not hold: removed since, or named by a mistyped or stale link."""
+    seeded(key, st.query_params.get_all("doc") or None, default)
+    gone = [doc_id for doc_id in st.session_state[key] if doc_id not in library.documents]
+    if gone:
+        st.warning(
+            label_text(f"Not in the library (removed, or named by a wrong link), so not searched: {', '.join(gone)}.")
+        )
+        st.session_state[key] = [doc_id for doc_id in st.session_state[key] if doc_id in library.documents]
+
+
+def seeded_count(key: str, default: int, most: int) -> None:
+    """Seed the slider ``key`` from the address (``k``) when it gives a whole number from 1 to ``most``."""
+    given = st.query_params.get("k", "")
+    seeded(key, int(given) if given.isdigit() and 1 <= int(given) <= most else None, default)
+
+
 def kept_question(key: str, placeholder: str) -> str:
     """The page's question box, its question kept in the address (``?q=``) and for the session."""
     seeded(key, st.query_params.get("q") or None, "")
