@@ -302,6 +302,10 @@ def _is_heading(
     return introduces_turn or _stands_apart(text, spans, i)
 
 
+def _asks(text: str, paragraph: Paragraph) -> bool:
+    return text[paragraph.body[0] : paragraph.body[1]].rstrip().endswith("?")
+
+
 def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     """The document's speaker turns, in order, each knowing its section and question.
 
@@ -311,8 +315,13 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     or a statement the heading introduces, and no citation may guess which. A table
     closes the running turn too, and its rows are a turn of no speaker: a table in a
     transcript is the document's, never the words of whoever spoke before it. A speaker
-    labelled in other capitals later ("SECRETARY BLINKEN:") keeps the name first used.
+    labelled in other capitals later ("SECRETARY BLINKEN:") keeps the name first used. In a
+    document whose only labels are the questioner's ("Q. When will it open?"), the answers go
+    unlabelled: a paragraph after a question answers it, unless it asks too (ends with "?").
     """
+    paragraphs = classify(text, settings)
+    labels = {paragraph.label for paragraph in paragraphs if paragraph.kind == "text" and paragraph.label}
+    answers_unlabelled = bool(labels) and all(speaker_and_role(label, settings)[1] == "question" for label in labels)
     result: list[Turn] = []
     section, number = "", 0
     current: dict | None = None
@@ -331,7 +340,7 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
                 last_question = (spans[0][0], spans[-1][1])
         current = None
 
-    for paragraph in classify(text, settings):
+    for paragraph in paragraphs:
         if paragraph.kind == "heading":
             close()
             section, last_question = _MARKDOWN_HEADING.sub("", text[paragraph.start : paragraph.end]), None
@@ -353,8 +362,12 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             if paragraph.body[0] < paragraph.body[1]:  # a label alone on its line has its words on the next
                 current["paragraphs"].append(paragraph.body)
         else:
-            if current and current["table"]:
+            asked = current and current["role"] == "question"
+            if current and (current["table"] or (asked and answers_unlabelled and not _asks(text, paragraph))):
                 close()
+            if current is None and asked and answers_unlabelled:  # a turn of its own, as if labelled "Answer:"
+                current = dict(labelled=True, number=0, speaker="", role="answer", section=section)
+                current.update(question=last_question, paragraphs=[], table=False)
             if current is None:
                 # number: labelled turns so far; a Word document's notes are its own, no speaker's
                 speaker = "" if number or section in NOTE_HEADINGS.values() else settings.opening_speaker

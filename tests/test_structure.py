@@ -497,6 +497,26 @@ def test_labels_as_official_parliamentary_and_markdown_transcripts_write_them():
     ]
 
 
+def test_in_a_briefing_that_labels_only_its_questions_the_paragraph_after_a_question_answers_it():
+    briefing = (
+        "Press briefing on the harbour\n\nQ. When will the harbour open?\n\n"
+        "The harbour opens in May, after the final safety inspection.\n\nThe ferries follow in June.\n\n"
+        "Q. Thank you. A second question.\n\nWho pays for it?\n\n"
+        "The city and the region pay for it together.\n"
+    )
+    assert [(role, words[:20]) for _, role, _, words in _turns_of(briefing)] == [
+        ("question", "When will the harbou"),
+        ("answer", "The harbour opens in"),  # both paragraphs: no label ends the answer
+        ("question", "Thank you. A second "),  # a paragraph that asks is more of the question
+        ("answer", "The city and the reg"),
+    ]
+    assert _turns_of(briefing)[1][3].endswith("The ferries follow in June.")
+    # Where the answers are labelled, a paragraph after a question is more of it.
+    labelled = "Q. Thank you.\n\nOn the harbour: when?\n\nMS. LEE: In May.\n\nQ. And the ferries.\n\nMS. LEE: June.\n"
+    assert [role for _, role, _, _ in _turns_of(labelled)] == ["question", "answer", "question", "answer"]
+    assert _turns_of(labelled)[0][3] == "Thank you. On the harbour: when?"
+
+
 def test_office_holders_particles_invisible_marks_and_interviewers_as_transcripts_write_them():
     commons = (
         "Mr Speaker: I call the Secretary of State.\n\n"
@@ -574,15 +594,16 @@ def test_labels_and_sentences_in_scripts_without_capitals_or_latin_stops():
         ("毛宁", "我们欢迎对话"),
         ("محمد عباس", "نعم"),
     ]
-    # Without capitals to tell a name, a label used once is prose: "the minister said: talks go on".
+    # Without capitals to tell a name, a label used once is prose: "the minister said: talks go on",
+    # here the answer of no one named (the question is the document's only label).
     said = "Question: And the talks?\n\nقال الوزير: إن المحادثات مستمرة.\n"
-    assert _speakers_of(said) == ["Questioner"]
+    assert _turns_of(said)[1] == ("", "answer", "", "قال الوزير: إن المحادثات مستمرة.")
     quoted = "Answer: The sign at the border read:\n\nभारत में आपका स्वागत है।\n\nAnd then we crossed.\n"
     assert _turns_of(quoted) == [
         ("", "answer", "", "The sign at the border read: भारत में आपका स्वागत है। And then we crossed.")
     ]
     named = "Question: Will you run?\n\nursula: No.\n"
-    assert _speakers_of(named) == ["Questioner"]
+    assert _speakers_of(named) == ["Questioner", ""]
     assert [s for s, _, _, _ in _turns_of(named, speakers={"ursula": "Ursula von der Leyen"})][
         1
     ] == "Ursula von der Leyen"
