@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
@@ -64,66 +64,27 @@ def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None
     """Capitalised words (not opening a sentence) and four-digit years of the question that no passage
     (of the documents ``doc_ids``, when given) contains, in any spelling: a name the library spells
     otherwise ("Kyiv" for its "Kiev") is known. Capitalised words in a row are one name, named whole
-    when any of its words is unknown ("New Zealand", though the library mentions "New"), or when its
-    words are known but never stand together ("Arctic Council", where the library has only the
-    "Arctic" of "Arctic LNG" and the "Council" of "Security Council"; see ``_said_together``)."""
-
-    def spellings(word: str) -> tuple[str, ...]:
-        return (word, *(other for other in library.names.get(skeleton(word), ()) if is_respelling(word, other)))
+    when any of its words is unknown ("New Zealand", though the library mentions "New")."""
 
     @cache  # a name is looked up again when its run is judged
     def known(name: str) -> bool:
-        return any(all(library.mentions(term, doc_ids) for term in analyse(spelling)) for spelling in spellings(name))
+        spellings = (name, *(other for other in library.names.get(skeleton(name), ()) if is_respelling(name, other)))
+        return any(all(library.mentions(term, doc_ids) for term in analyse(spelling)) for spelling in spellings)
 
     question = question.strip()
     matches = list(_NAME.finditer(question))
     # In a question written in Title Case every word is capitalised: only unknown words make its names.
     title_case = 2 * len(matches) > len(question.split())
-    if title_case:
-        matches = [match for match in matches if not known(match.group(1))]
     runs: list[list[re.Match]] = []  # capitalised words in a row, one name ("New Zealand"); a year alone
     for match in matches:
+        if title_case and known(match.group(1)):
+            continue
         joins = runs and question[runs[-1][-1].end() : match.start()] == " "
         if joins and not _YEAR.fullmatch(match.group(1)) and not _YEAR.fullmatch(runs[-1][-1].group(1)):
             runs[-1].append(match)
         else:
             runs.append([match])
-    names = [[match.group(1) for match in run] for run in runs]
-    return tuple(
-        " ".join(name)
-        for name in names
-        if not all(known(word) for word in name)
-        or not (title_case or _said_together(library, name, spellings, doc_ids))
-    )
-
-
-def _said_together(
-    library: Library, name: list[str], spellings: Callable[[str], tuple[str, ...]], doc_ids: Sequence[str] | None
-) -> bool:
-    """Whether the words of a name of known words stand together, in this order, in a passage or a
-    document's description (of ``doc_ids``, when given): in any spelling of each, with an ending let
-    through ("Central Asian" for "Central Asia") and given names between them ("President Vladimir
-    Putin" for "President Putin"). A possessive's owner is left out ("Russia’s Foreign Policy
-    Concept" is the "Foreign Policy Concept"); a word joined by a hyphen is one ("Putin-Biden")."""
-    owners = [i for i, word in enumerate(name) if re.search(r"[’']s?$", word)]
-    words = name[owners[-1] + 1 :] if owners else name
-    if len(words) < 2:
-        return True
-
-    def spelled(word: str) -> str:
-        return "(?i:" + "|".join(re.escape(spelling) for spelling in sorted(spellings(word))) + r")\w{0,3}"
-
-    together = re.compile(r"\b" + r"(?:\s+[A-Z][\w’'.-]*){0,2}\s+".join(map(spelled, words)) + r"\b")
-    chosen = doc_ids or tuple(library.documents)
-    if any(together.search(library.descriptions[doc_id]) for doc_id in chosen):
-        return True
-    # Only a passage with a word starting as the name's last word does (not a stop word; in any spelling:
-    # "asia" starts "asian" too) can hold the name: only those are read.
-    stems = next((found for word in reversed(words) if (found := {t for s in spellings(word) for t in analyse(s)})), ())
-    if not stems:
-        return True
-    rows = sorted({row for stem in stems for row in library.rows_starting(stem)})
-    return any(library.passages[row].doc_id in chosen and together.search(library.passages[row].text) for row in rows)
+    return tuple(" ".join(m.group(1) for m in run) for run in runs if not all(known(m.group(1)) for m in run))
 
 
 def named_speakers(library: Library, question: str) -> tuple[str, ...]:

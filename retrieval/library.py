@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -158,49 +157,17 @@ class Library:
         return {term: row for row, term in enumerate(self.stored.vocabulary)}
 
     @cached_property
-    def descriptions(self) -> dict[str, str]:
-        """Each document's own description, a line each: its titles, place and speakers.
+    def described_by(self) -> dict[str, frozenset[str]]:
+        """The BM25 terms of each document's own description: its titles, place and speakers.
 
         A name may stand there only: "Lavrov" is in the Duma transcript's labels, not its passages.
         """
-        return {
-            doc_id: "\n".join(
-                (
-                    document.title,
-                    document.short_title,
-                    document.place,
-                    *sorted({self.passages[row].speaker for row in self.rows_by_document[doc_id]}),
-                )
-            )
-            for doc_id, document in self.documents.items()
-        }
-
-    @cached_property
-    def described_by(self) -> dict[str, frozenset[str]]:
-        """The BM25 terms of each document's description (see ``descriptions``)."""
-        return {doc_id: frozenset(analyse(text)) for doc_id, text in self.descriptions.items()}
-
-    def rows_with(self, term: str) -> np.ndarray:
-        """Index rows of the passages that hold the BM25 ``term``."""
-        row = self.term_row.get(term)
-        if row is None:
-            return np.zeros(0, dtype=np.int64)
-        bm25 = self.stored.bm25
-        return bm25.indices[bm25.indptr[row] : bm25.indptr[row + 1]]
-
-    @cached_property
-    def terms_in_order(self) -> list[str]:
-        """The BM25 vocabulary, sorted: the terms that start alike stand together."""
-        return sorted(self.term_row)
-
-    def rows_starting(self, prefix: str) -> set[int]:
-        """Index rows of the passages that hold a BM25 term starting with ``prefix``."""
-        terms, rows = self.terms_in_order, set()
-        at = bisect_left(terms, prefix)
-        while at < len(terms) and terms[at].startswith(prefix):
-            rows.update(int(row) for row in self.rows_with(terms[at]))
-            at += 1
-        return rows
+        described = {}
+        for doc_id, document in self.documents.items():
+            speakers = {self.passages[row].speaker for row in self.rows_by_document[doc_id]}
+            words = " ".join((document.title, document.short_title, document.place, *speakers))
+            described[doc_id] = frozenset(analyse(words))
+        return described
 
     def mentions(self, term: str, doc_ids: Sequence[str] | None = None) -> bool:
         """Whether a passage, or a document's own description (see ``described_by``), holds the BM25
@@ -208,7 +175,14 @@ class Library:
         chosen = doc_ids or tuple(self.documents)
         if any(term in self.described_by[doc_id] for doc_id in chosen):
             return True
-        return any(self.passages[int(row)].doc_id in chosen for row in self.rows_with(term))
+        row = self.term_row.get(term)
+        if row is None:
+            return False
+        if not doc_ids:
+            return True
+        bm25 = self.stored.bm25
+        passages = bm25.indices[bm25.indptr[row] : bm25.indptr[row + 1]]
+        return any(self.passages[int(p)].doc_id in doc_ids for p in passages)
 
     @cached_property
     def label_index(self) -> dict[str, int]:
