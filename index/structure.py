@@ -302,8 +302,8 @@ def _is_heading(
     return introduces_turn or _stands_apart(text, spans, i)
 
 
-def _asks(text: str, paragraph: Paragraph) -> bool:
-    return text[paragraph.body[0] : paragraph.body[1]].rstrip().endswith("?")
+def _asks(text: str, span: tuple[int, int]) -> bool:
+    return "?" in text[span[0] : span[1]]
 
 
 def turns(text: str, settings: DocumentSettings) -> list[Turn]:
@@ -317,7 +317,9 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
     transcript is the document's, never the words of whoever spoke before it. A speaker
     labelled in other capitals later ("SECRETARY BLINKEN:") keeps the name first used. In a
     document whose only labels are the questioner's ("Q. When will it open?"), the answers go
-    unlabelled: a paragraph after a question answers it, unless it asks too (ends with "?").
+    unlabelled: a paragraph after a question that has asked (holds a "?") answers it, unless it
+    asks too ("Given the delays, will it open? Thank you."), and speaks for whoever the metadata
+    says answers ("Answer": …), or for no one named.
     """
     paragraphs = classify(text, settings)
     labels = {paragraph.label for paragraph in paragraphs if paragraph.kind == "text" and paragraph.label}
@@ -362,11 +364,18 @@ def turns(text: str, settings: DocumentSettings) -> list[Turn]:
             if paragraph.body[0] < paragraph.body[1]:  # a label alone on its line has its words on the next
                 current["paragraphs"].append(paragraph.body)
         else:
-            asked = current and current["role"] == "question"
-            if current and (current["table"] or (asked and answers_unlabelled and not _asks(text, paragraph))):
+            answered = (
+                answers_unlabelled
+                and current is not None
+                and current["role"] == "question"
+                and any(_asks(text, span) for span in current["paragraphs"])
+                and not _asks(text, paragraph.body)
+            )
+            if current and (current["table"] or answered):
                 close()
-            if current is None and asked and answers_unlabelled:  # a turn of its own, as if labelled "Answer:"
-                current = dict(labelled=True, number=0, speaker="", role="answer", section=section)
+            if answered:  # a turn of its own, as if labelled "Answer:"
+                speaker = speaker_and_role("Answer", settings)[0]
+                current = dict(labelled=True, number=0, speaker=speaker, role="answer", section=section)
                 current.update(question=last_question, paragraphs=[], table=False)
             if current is None:
                 # number: labelled turns so far; a Word document's notes are its own, no speaker's

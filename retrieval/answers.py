@@ -88,18 +88,23 @@ def unknown_names(library: Library, question: str, doc_ids: Sequence[str] | None
 
 
 def named_speakers(library: Library, question: str) -> tuple[str, ...]:
-    """The library's answering speakers the question names, in any transliteration: by the words that tell
-    whom the speaker's name names, or some of them ending in the last ("Lavrov", "Sergei Lavrov", "the
-    Foreign Ministry" for Sergey Lavrov and the Foreign Ministry; not "Sergey" or "Foreign" alone)."""
+    """The library's answering speakers the question names, in any transliteration: by every word that
+    tells whom the speaker's name names ("the Russian Foreign Ministry", "Sergey Viktorovich Lavrov"),
+    or by its last word where that is a proper name, one the library never writes in lower case
+    ("Lavrov", "Foreign Minister Lavrov"; not the "Ministry" of "the Ministry of Defence")."""
     asked = [name_words(run) for run in _CAPITALISED_RUN.findall(question)]
+
+    def among(word: str, words: list[str]) -> bool:
+        return any(is_respelling(word, other) for other in words)
 
     def named(speaker: str) -> bool:
         own = name_words(speaker)
-        return bool(own) and any(
-            any(is_respelling(word, own[-1]) for word in run)
-            and all(any(is_respelling(word, mine) for mine in own) for word in run)
-            for run in asked
-        )
+        if not own:
+            return False
+        if any(all(among(word, run) for word in own) for run in asked):
+            return True
+        proper = not any(re.search(rf"\b{re.escape(own[-1])}\b", d.text) for d in library.documents.values())
+        return proper and any(among(own[-1], run) for run in asked)
 
     return tuple(sorted(speaker for speaker in library.answerers if named(speaker)))
 

@@ -193,8 +193,8 @@ def compare(library: Library, question: str, doc_ids: Sequence[str] | None = Non
     return Comparison(question, columns, tuple(contrasts(library, columns)))
 
 
-# What would start a link, emphasis, code or HTML in Markdown.
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>~|])")
+# What would start a link, emphasis, code, HTML or a character reference in Markdown, or close a heading.
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]<>~|#&])")
 
 
 def _as_written(text: str) -> str:

@@ -52,8 +52,8 @@ _CREDITS = (
     re.compile(rf"^\s*(?P<name>{_NAME})\s*:", re.M),
 )
 _REPORTED = re.compile(rf"\b(?i:{_VERBS})\b")
-# Words of a news outlet's name: "according to TASS" or "according to the Financial Times" names
-# who reported the words, not who said them.
+# Words that end a news outlet's name: "according to TASS" or "according to the Financial Times"
+# names who reported the words, not who said them.
 _OUTLET_WORDS = frozenset((
     "tass", "ria", "afp", "ap", "bbc", "cnn", "nhk", "rt", "reuters", "bloomberg", "interfax", "novosti",
     "xinhua", "kommersant", "izvestia", "vedomosti", "news", "agency", "times", "post", "journal", "press",
@@ -190,7 +190,9 @@ def credited_name(writers: str, quotations: list[tuple[int, int]]) -> tuple[str,
     for pattern in _CREDITS:
         for match in pattern.finditer(writers):
             name = _person(match["name"])
-            by_report = re.match(r"(?i)according to", match[0]) and (reported or _OUTLET_WORDS & set(name_words(name)))
+            last = name_words(name)[-1:]
+            outlet = bool(last) and last[0] in _OUTLET_WORDS  # "RIA Novosti", not "Press Secretary Dmitry Peskov"
+            by_report = re.match(r"(?i)according to", match[0]) and (reported or outlet)
             if name and not by_report:
                 found.append((distance(match.span()), match.start(), name, match[0]))
     return min(found)[2:] if found else ("", "")

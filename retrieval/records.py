@@ -108,14 +108,14 @@ class Answer:
         if not (self.answerable and self.named_speakers):
             return ""
         others = {
-            number: sentence.passage.speaker or "no one named"
+            number: f"“{sentence.passage.speaker}”" if sentence.passage.speaker else "someone the source does not name"
             for number, sentence in enumerate(self.sentences, start=1)
             if sentence.passage.role == "answer" and sentence.passage.speaker not in self.named_speakers
         }
         if not others:
             return ""
         named = " or ".join(f"“{speaker}”" for speaker in self.named_speakers)
-        whose = " and ".join(f"“{speaker}”" for speaker in dict.fromkeys(others.values()))
+        whose = " and ".join(dict.fromkeys(others.values()))
         which = f"answer {next(iter(others))} is" if len(others) == 1 else f"answers {', '.join(map(str, others))} are"
         return f"The question names {named}, but {which} the words of {whose}."
 

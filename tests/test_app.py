@@ -461,6 +461,24 @@ def test_a_comparison_is_brought_back_by_its_address(bundled_index, monkeypatch)
     ]
 
 
+def test_a_comparison_of_every_document_takes_in_one_added_since(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    write_transcript(corpus, "a.txt", "Answer: The harbour opens in May, the port authority said.\n")
+    write_transcript(corpus, "b.txt", "Answer: The harbour opens in June, the mayor said.\n")
+    build_index(corpus, tmp_path / "index")
+    monkeypatch.setenv("VERBATIM_CORPUS", str(corpus))
+    monkeypatch.setenv("VERBATIM_INDEX", str(tmp_path / "index"))
+    monkeypatch.syspath_prepend(str(PROJECT_ROOT))
+    compare = AppTest.from_function(compare_script, default_timeout=120)
+    compare.query_params["k"] = "²"  # a digit, but no number: the default
+    compare.run()
+    assert not compare.exception and compare.slider[0].value == 3
+    assert compare.multiselect[0].value == ["a", "b"]
+    write_transcript(corpus, "c.txt", "Answer: The harbour opens in July, the pier operator said.\n")
+    compare.text_input[0].input("When does the harbour open?").run()  # the library is brought up to date first
+    assert compare.multiselect[0].value == ["a", "b", "c"] and "doc" not in compare.query_params
+
+
 def test_each_question_typed_in_turn_is_the_one_answered(app):
     questions = [
         "How many Russian citizens live in Transnistria?",

@@ -707,6 +707,11 @@ def test_a_source_that_quotes_someone_is_checked_whole_slips_included(library):
         ("According to TASS, “we are ready to talk”", ("we are ready to talk",), ""),
         ("According to the Financial Times, “we are ready to talk”", ("we are ready to talk",), ""),
         ("According to Maria Zakharova, “we are ready to talk”", ("we are ready to talk",), "Maria Zakharova"),
+        (
+            "According to Press Secretary Dmitry Peskov, “we are ready”",
+            ("we are ready",),
+            "Press Secretary Dmitry Peskov",
+        ),
         ("Lavrov said: “We are ready to talk.” Putin said nothing.", ("We are ready to talk.",), "Lavrov"),
         ("“We are ready to talk,” said Kremlin spokesman Dmitry Peskov.", ("We are ready to talk,",), "Dmitry Peskov"),
         ("Lavrov said Russia is “ready to talk to everyone”.", ("ready to talk to everyone",), "Lavrov"),

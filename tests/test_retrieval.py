@@ -142,6 +142,10 @@ def test_an_answer_in_other_words_than_those_of_the_speaker_the_question_names_i
     assert his.cautions() == ()  # his own words: nothing to flag
     assert named_speakers(library, "Foreign ministers met in Kazan: who said what?") == ()  # a word, not the name
     assert named_speakers(library, "What did Sergey Shoigu say?") == ()  # another Sergey
+    for lavrov in ("What did Foreign Minister Lavrov say?", "What did Sergey Viktorovich Lavrov say?"):
+        assert named_speakers(library, lavrov) == ("Sergey Lavrov",)  # his surname is a proper name
+    assert named_speakers(library, "What does the Russian Foreign Ministry say?") == ("Foreign Ministry",)
+    assert named_speakers(library, "What did the Ministry of Defence say?") == ()  # "the ministry": no name
 
 
 def test_a_question_naming_what_the_library_never_mentions_is_flagged_with_the_name(library):

@@ -501,16 +501,20 @@ def test_in_a_briefing_that_labels_only_its_questions_the_paragraph_after_a_ques
     briefing = (
         "Press briefing on the harbour\n\nQ. When will the harbour open?\n\n"
         "The harbour opens in May, after the final safety inspection.\n\nThe ferries follow in June.\n\n"
-        "Q. Thank you. A second question.\n\nWho pays for it?\n\n"
+        "Q. Thank you. A second question, on the cost.\n\nWho pays for it?\n\n"
+        "Last week the mayor said the region would. Is that still so? Thank you.\n\n"
         "The city and the region pay for it together.\n"
     )
-    assert [(role, words[:20]) for _, role, _, words in _turns_of(briefing)] == [
-        ("question", "When will the harbou"),
-        ("answer", "The harbour opens in"),  # both paragraphs: no label ends the answer
-        ("question", "Thank you. A second "),  # a paragraph that asks is more of the question
-        ("answer", "The city and the reg"),
+    assert [(speaker, role, words[:20]) for speaker, role, _, words in _turns_of(briefing)] == [
+        ("Questioner", "question", "When will the harbou"),
+        ("", "answer", "The harbour opens in"),  # both paragraphs: no label ends the answer
+        ("Questioner", "question", "Thank you. A second "),  # it has not asked yet, then asks twice
+        ("", "answer", "The city and the reg"),
     ]
     assert _turns_of(briefing)[1][3].endswith("The ferries follow in June.")
+    assert _turns_of(briefing)[2][3].endswith("Is that still so? Thank you.")
+    answered_by = _turns_of(briefing, speakers={"Answer": "Harbour Authority"})  # as "Answer:" would be
+    assert [speaker for speaker, role, _, _ in answered_by if role == "answer"] == ["Harbour Authority"] * 2
     # Where the answers are labelled, a paragraph after a question is more of it.
     labelled = "Q. Thank you.\n\nOn the harbour: when?\n\nMS. LEE: In May.\n\nQ. And the ferries.\n\nMS. LEE: June.\n"
     assert [role for _, role, _, _ in _turns_of(labelled)] == ["question", "answer", "question", "answer"]

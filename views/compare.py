@@ -79,6 +79,10 @@ def compare_page() -> None:
         return
     every = list(library.documents)
     seeded_documents(library, "compare_docs", every)
+    # Every document stays every document as the library grows: one added since is compared too.
+    if st.session_state.compare_docs == st.session_state.get("compare_every", every):
+        st.session_state.compare_docs = every
+    st.session_state.compare_every = every
     seeded_count("compare_k", 3, 10)
     docs = st.multiselect(
         "Documents to compare",

@@ -132,7 +132,7 @@ def kept_in_address(key: str, param: str, address_form: list[str]) -> None:
 def seeded_documents(library: Library, key: str, default: list[str]) -> None:
     """Seed the document choice ``key`` from the address (``doc``), and drop from it, with a warning,
     any document the library does not hold: removed since, or named by a mistyped or stale link."""
-    seeded(key, st.query_params.get_all("doc") or None, default)
+    seeded(key, list(dict.fromkeys(st.query_params.get_all("doc"))) or None, default)
     gone = [doc_id for doc_id in st.session_state[key] if doc_id not in library.documents]
     if gone:
         st.warning(
@@ -144,7 +144,7 @@ def seeded_documents(library: Library, key: str, default: list[str]) -> None:
 def seeded_count(key: str, default: int, most: int) -> None:
     """Seed the slider ``key`` from the address (``k``) when it gives a whole number from 1 to ``most``."""
     given = st.query_params.get("k", "")
-    seeded(key, int(given) if given.isdigit() and 1 <= int(given) <= most else None, default)
+    seeded(key, int(given) if given.isdecimal() and 1 <= int(given) <= most else None, default)
 
 
 def kept_question(key: str, placeholder: str) -> str:
