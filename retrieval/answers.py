@@ -103,8 +103,9 @@ def named_speakers(library: Library, question: str) -> tuple[str, ...]:
             return False
         if any(all(among(word, run) for word in own) for run in asked):
             return True
-        proper = not any(re.search(rf"\b{re.escape(own[-1])}\b", d.text) for d in library.documents.values())
-        return proper and any(among(own[-1], run) for run in asked)
+        if not any(among(own[-1], run) for run in asked):
+            return False
+        return not any(re.search(rf"\b{re.escape(own[-1])}\b", d.text) for d in library.documents.values())
 
     return tuple(sorted(speaker for speaker in library.answerers if named(speaker)))
 
