@@ -12,7 +12,7 @@ from views.shared import (
     html_block,
     kept_in_address,
     kept_question,
-    load_library,
+    opened_page,
     seeded,
     seeded_count,
     seeded_documents,
@@ -134,11 +134,8 @@ def show_hit(library: Library, answer: Answer, rank: int, hit: Hit) -> None:
 
 def ask_page() -> None:
     """Ask: one question, the best answer sentences and ranked passages from the whole library."""
-    st.title("Verbatim — Ask")
-    st.caption("Ask the library. Every answer is cited to the exact words of its source.")
-    with st.expander("How to read the results"):
-        st.markdown(HELP)
-    library = load_library()
+    purpose = "Ask the library. Every answer is cited to the exact words of its source."
+    library = opened_page("Ask", purpose, "How to read the results", HELP)
     if library is None:
         return
     doc_ids, role, k = sidebar_filters(library)

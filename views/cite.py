@@ -28,7 +28,7 @@ from retrieval.quotes import (
     QuoteMatch,
     verify_quote,
 )
-from views.shared import PAGE_PATHS, html_block, kept_in_address, load_library, seeded, show_error
+from views.shared import PAGE_PATHS, html_block, kept_in_address, opened_page, seeded, show_error
 
 CITE_HELP = f"""
 Paste a quote, with or without its quotation marks, as you have it. The verdict:
@@ -138,11 +138,8 @@ def open_citation(library: Library, citation: PastedCitation) -> bool:
 
 def cite_page() -> None:
     """Cite: check a pasted quote against the library, or open a citation in its context."""
-    st.title("Verbatim — Cite")
-    st.caption("Paste a quote to see whether, where and by whom it was said; or open a citation.")
-    with st.expander("How to read the verdicts"):
-        st.markdown(CITE_HELP)
-    library = load_library()
+    purpose = "Paste a quote to see whether, where and by whom it was said; or open a citation."
+    library = opened_page("Cite", purpose, "How to read the verdicts", CITE_HELP)
     if library is None:
         return
     params = st.query_params

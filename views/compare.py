@@ -15,7 +15,7 @@ from views.shared import (
     html_block,
     kept_in_address,
     kept_question,
-    load_library,
+    opened_page,
     seeded_count,
     seeded_documents,
     show_error,
@@ -72,9 +72,9 @@ def show_column(column: Column) -> None:
 
 def compare_page() -> None:
     """Compare: one question answered inside each chosen document, side by side, differences flagged."""
-    st.title("Verbatim — Compare")
-    st.caption("See what each document says on one question, and where their dates and figures differ.")
-    library = load_library()
+    library = opened_page(
+        "Compare", "See what each document says on one question, and where their dates and figures differ."
+    )
     if library is None:
         return
     every = list(library.documents)

@@ -88,6 +88,17 @@ def load_library() -> Library | None:
     return library
 
 
+def opened_page(name: str, purpose: str, help_title: str = "", help_text: str = "") -> Library | None:
+    """Start a page: its title, what it is for and its help, folded away; then the library, or None
+    when it cannot be opened (the reason is shown)."""
+    st.title(f"Verbatim — {name}")
+    st.caption(purpose)
+    if help_text:
+        with st.expander(help_title):
+            st.markdown(help_text)
+    return load_library()
+
+
 def build_key(library: Library) -> str:
     """What identifies the build's contents: answers cached under it are never shown for another build,
     such as one made after a document changed outside the app."""
