@@ -21,9 +21,12 @@ def main() -> None:
     st.set_page_config(page_title="Verbatim", page_icon="❝", layout="wide")
     functions = (ask_page, compare_page, cite_page, library_page)
     pages = [
-        st.Page(page, title=path.capitalize(), url_path=path, default=path == "ask")
+        st.Page(page, title=path.capitalize(), url_path="start" if path == "ask" else path, default=path == "ask")
         for page, path in zip(functions, PAGE_PATHS, strict=True)
     ]
+    # The default page opens at the app's root, and only there: "/ask", as a person would type or
+    # bookmark it, opens the same page, unlisted, instead of a "Page not found" dialog.
+    pages.append(st.Page(ask_page, title="Ask", url_path="ask", visibility="hidden"))
     st.navigation(pages).run()
 
 

@@ -135,6 +135,12 @@ def test_a_second_question_typed_in_the_same_box_is_answered_and_back_brings_it_
     expect(box).to_have_value("How many Russian citizens live in Transnistria?", timeout=30_000)
 
 
+def test_the_ask_page_opens_at_its_own_address_too(app_url, page):
+    page.goto(f"{app_url}/ask?q=How%20many%20Russian%20citizens%20live%20in%20Transnistria%3F")
+    page.locator(".answer-sentence").filter(has_text="200,000").first.wait_for(timeout=90_000)
+    assert page.get_by_text("Page not found").count() == 0
+
+
 def test_compare_in_a_real_browser_flags_the_differing_dates(app_url, page):
     ask_in_browser(page, f"{app_url}/compare", "When did Putin propose the Eurasian security initiative?")
     flag = page.locator(".contrast-differ").first
