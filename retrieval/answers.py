@@ -103,9 +103,7 @@ def named_speakers(library: Library, question: str) -> tuple[str, ...]:
             return False
         if any(all(among(word, run) for word in own) for run in asked):
             return True
-        if not any(among(own[-1], run) for run in asked):
-            return False
-        return not any(re.search(rf"\b{re.escape(own[-1])}\b", d.text) for d in library.documents.values())
+        return own[-1] not in library.lower_case_words and any(among(own[-1], run) for run in asked)
 
     return tuple(sorted(speaker for speaker in library.answerers if named(speaker)))
 

@@ -157,6 +157,11 @@ class Library:
         return {term: row for row, term in enumerate(self.stored.vocabulary)}
 
     @cached_property
+    def lower_case_words(self) -> frozenset[str]:
+        """The words the documents write in lower case somewhere: no proper name ("ministry", never "lavrov")."""
+        return frozenset(word for d in self.documents.values() for word in re.findall(r"\w+", d.text) if word.islower())
+
+    @cached_property
     def described_by(self) -> dict[str, frozenset[str]]:
         """The BM25 terms of each document's own description: its titles, place and speakers.
 
